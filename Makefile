@@ -1,0 +1,47 @@
+# Two commands: `make lab` (set up and open the lessons) and `make test` (the whole suite).
+# Each sets up .venv itself and reinstalls only when pyproject.toml has changed.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8888
+PYTEST_ARGS ?=
+
+.PHONY: lab test lint unit notebooks browser bench app clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Stamp files: make compares their time with pyproject.toml's, so a second `make lab`
+# installs nothing unless the dependencies changed.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(VENV)/.installed $@
+
+lab: $(VENV)/.installed
+	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb \
+		--ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.open_browser=True
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint
+	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env $(PYTEST_ARGS)
+
+unit: $(VENV)/.installed-dev
+	$(PY) -m pytest tests $(PYTEST_ARGS)
+
+notebooks: $(VENV)/.installed-dev
+	$(PY) -m pytest notebooks --nbval-lax --nbval-current-env $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed
+	$(PY) -m tunelab.bench
+
+clean:
+	rm -rf $(VENV) *.egg-info test-artifacts
