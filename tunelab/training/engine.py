@@ -87,7 +87,7 @@ _ACTIVATIONS = {
 class _Plan:
     """Everything static about a compiled training function (its cache key)."""
 
-    def __init__(self, data: Dataset, config: TrainConfig, use_dropout: bool):
+    def __init__(self, data: Dataset, config: TrainConfig):
         self.n_in = data.x_train.shape[1]
         self.hidden = config.hidden
         self.activation = config.activation
@@ -99,7 +99,9 @@ class _Plan:
             None if config.batch_size is None or config.batch_size >= n else config.batch_size
         )
         self.steps_per_epoch = 1 if self.batch is None else math.ceil(n / self.batch)
-        self.use_dropout = use_dropout
+        # Dropout is compiled in whenever there are hidden units (a rate of 0 keeps every
+        # unit), so moving the rate through 0 never compiles a second function.
+        self.use_dropout = bool(config.hidden)
         # History buffers need a static size under XLA; powers of two keep the number of
         # distinct compiled functions small.
         self.capacity = max(64, 1 << (config.epochs - 1).bit_length())
@@ -516,11 +518,21 @@ def cache_info() -> dict:
     return {"hits": _CACHE.hits, "misses": _CACHE.misses, "size": len(_CACHE)}
 
 
-def _run(data: Dataset, configs: list[TrainConfig]) -> list[TrainResult]:
+def _padded(configs: list[TrainConfig]) -> list[TrainConfig]:
+    """Repeat the last config up to a power of two.
+
+    XLA compiles once per input shape; rounding the number of settings up keeps a panel
+    that sweeps 7, then 9, then 12 values to one compilation per size class.
+    """
+    size = 1 << (len(configs) - 1).bit_length()
+    return configs + [configs[-1]] * (size - len(configs))
+
+
+def _run(data: Dataset, wanted: list[TrainConfig]) -> list[TrainResult]:
     """Train configs that differ only in SWEEP_AXES together, in one compiled call."""
+    configs = _padded(wanted)
     base = configs[0]
-    use_dropout = any(c.dropout > 0 for c in configs)
-    plan = _Plan(data, base, use_dropout)
+    plan = _Plan(data, base)
     fn = _function_for(plan)
     total_steps = plan.capacity * plan.steps_per_epoch
     if base.epochs * plan.steps_per_epoch > MAX_TOTAL_STEPS:
@@ -574,7 +586,7 @@ def _run(data: Dataset, configs: list[TrainConfig]) -> list[TrainResult]:
     points, grid_inputs = _grid_points(data, base.grid_size)
     shapes = [w.shape[1:] for w in out["params"]]
     results = []
-    for k, config in enumerate(configs):
+    for k, config in enumerate(wanted):
         last = int(out["last_epoch"][k])
         history = {m: out["history"][:last, i, k].astype(np.float64) for i, m in enumerate(METRICS)}
         if data.task == "regression":
@@ -591,7 +603,7 @@ def _run(data: Dataset, configs: list[TrainConfig]) -> list[TrainResult]:
                 diverged_at=int(out["diverged_at"][k]) or None,
                 stopped_at=int(out["stopped_at"][k]) or None,
                 best_epoch=int(out["best_epoch"][k]) if config.patience else None,
-                seconds=seconds / len(configs),
+                seconds=seconds / len(wanted),
                 grid_points=points,
                 grid_inputs=grid_inputs,
                 grid_shape=(base.grid_size, base.grid_size) if data.extent is not None else None,

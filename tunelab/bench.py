@@ -1,0 +1,165 @@
+"""`python -m tunelab.bench`: speed and memory, one JSON line per figure.
+
+Every timing is a median over repeated runs, and the comparison with the usual way of
+doing it (a Keras model and ``model.fit`` per slider move) is measured side by side in
+the same process, so the ratio holds on whatever machine runs it.
+
+Example:
+    $ python -m tunelab.bench            # full run (about two minutes)
+    $ python -m tunelab.bench --quick    # fewer repeats
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import gc
+import json
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+import tunelab as tl
+from tunelab.training import clear_cache, trace_count
+
+REFERENCE = tl.TrainConfig(
+    hidden=(16, 16),
+    activation="relu",
+    optimizer="adam",
+    learning_rate=0.03,
+    epochs=300,
+    batch_size=None,
+    l2=1e-3,
+    dropout=0.2,
+    seed=0,
+)
+
+
+def reference_data() -> tl.Dataset:
+    return tl.load_dataset("moons", n_samples=800, noise=0.3, val_fraction=0.5, seed=0)
+
+
+def emit(name: str, value: float, unit: str, **extra) -> dict:
+    row = {"name": name, "value": round(float(value), 3), "unit": unit, **extra}
+    print(json.dumps(row), flush=True)
+    return row
+
+
+def rss_mb() -> float:
+    """Current resident memory in MB (Linux /proc; peak RSS elsewhere)."""
+    try:
+        with open("/proc/self/statm") as f:
+            pages = int(f.read().split()[1])
+        return pages * resource.getpagesize() / 2**20
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def median_ms(fn: Callable[[], object], repeats: int, *, fresh: bool = True) -> list[float]:
+    times = []
+    for _ in range(repeats):
+        if fresh:
+            clear_cache()
+        start = time.perf_counter()
+        fn()
+        times.append(1000 * (time.perf_counter() - start))
+    return times
+
+
+def keras_fit_once(data: tl.Dataset, config: tl.TrainConfig) -> float:
+    """The way most tutorials retrain on every slider move: a new model and model.fit."""
+    import keras
+
+    keras.utils.set_random_seed(config.seed)
+    layers = [keras.Input((data.x_train.shape[1],))]
+    for width in config.hidden:
+        layers.append(
+            keras.layers.Dense(
+                width, config.activation, kernel_regularizer=keras.regularizers.L2(config.l2)
+            )
+        )
+        layers.append(keras.layers.Dropout(config.dropout))
+    layers.append(keras.layers.Dense(1, "sigmoid"))
+    model = keras.Sequential(layers)
+    model.compile(
+        optimizer=keras.optimizers.Adam(config.learning_rate),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
+    history = model.fit(
+        data.x_train,
+        data.y_train,
+        epochs=config.epochs,
+        batch_size=len(data.y_train),
+        validation_data=(data.x_val, data.y_val),
+        verbose=0,
+    )
+    return float(history.history["val_loss"][-1])
+
+
+def bench_engine(repeats: int, keras_repeats: int) -> None:
+    data = reference_data()
+    start = time.perf_counter()
+    tl.train(data, REFERENCE)
+    emit("first_train_including_compile_ms", 1000 * (time.perf_counter() - start), "ms")
+
+    ours = median_ms(lambda: tl.train(data, REFERENCE), repeats)
+    ours_ms = statistics.median(ours)
+    emit("reference_train_ms", ours_ms, "ms", runs=len(ours), target="<= 60")
+
+    keras_fit_once(data, REFERENCE)  # warm-up: Keras traces its own train step once
+    theirs = median_ms(lambda: keras_fit_once(data, REFERENCE), keras_repeats)
+    theirs_ms = statistics.median(theirs)
+    emit("keras_model_fit_ms", theirs_ms, "ms", runs=len(theirs))
+    emit("speedup_vs_model_fit", theirs_ms / ours_ms, "x", target=">= 150")
+
+    cached = median_ms(lambda: tl.train(data, REFERENCE), repeats, fresh=False)
+    emit("cached_train_ms", statistics.median(cached), "ms", runs=len(cached))
+
+    axes = {"l2": [0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2], "dropout": [0.0, 0.1, 0.3, 0.5]}
+    tl.sweep(data, REFERENCE, **axes)
+    sweep_times = median_ms(lambda: tl.sweep(data, REFERENCE, **axes), repeats)
+    sweep_ms = statistics.median(sweep_times)
+    emit("sweep_24_settings_ms", sweep_ms, "ms", runs=len(sweep_times))
+    emit("sweep_24_over_one_run", sweep_ms / ours_ms, "x", target="<= 8")
+
+    result = tl.train(data, REFERENCE)
+    g = np.linspace(-3, 3, 200, dtype=np.float32)
+    grid = np.stack(np.meshgrid(g, g), axis=-1).reshape(-1, 2)
+    predict = median_ms(lambda: result.predict(grid), repeats, fresh=False)
+    emit("predict_200x200_grid_ms", statistics.median(predict), "ms", runs=len(predict))
+
+    gc.collect()
+    traces_before, rss_before = trace_count(), rss_mb()
+    for i in range(300):
+        config = dataclasses.replace(
+            REFERENCE, l2=1e-4 * (1 + i % 50), dropout=0.05 * (i % 10), seed=i // 50
+        )
+        tl.train(data, config)
+    gc.collect()
+    emit("rss_growth_300_trains_mb", rss_mb() - rss_before, "MB", target="<= 50")
+    emit("traces_added_by_300_trains", trace_count() - traces_before, "count", target="0")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    args = parser.parse_args(argv)
+    repeats, keras_repeats = (5, 1) if args.quick else (9, 5)
+    emit("python", 0, "", version=sys.version.split()[0], tensorflow=_tf_version())
+    bench_engine(repeats, keras_repeats)
+    return 0
+
+
+def _tf_version() -> str:
+    from tunelab.training.backend import tf
+
+    return tf.__version__
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
