@@ -1,0 +1,448 @@
+"""Tests for tunelab.plots: parts are built once and updated in place, never with NaN.
+
+Real training runs (few epochs, module-scoped fixtures) feed the plots, so the tests also
+check that the parts read `TrainResult`s the way the engine writes them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from types import SimpleNamespace
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.collections import Collection  # noqa: E402
+from matplotlib.image import AxesImage  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+
+from tunelab.datasets import DATASET_NAMES, load_dataset  # noqa: E402
+from tunelab.plots import (  # noqa: E402
+    AccuracyCurves,
+    DecisionBoundary,
+    LossCurves,
+    LossSurface,
+    ScheduleCurve,
+    SmallMultiples,
+    SweepCurve,
+    WeightHistogram,
+    new_figure,
+    show_datasets,
+)
+from tunelab.training import TrainConfig, sweep, train  # noqa: E402
+from tunelab.training.schedules import ExponentialDecay, StepDecay  # noqa: E402
+
+EPOCHS = 40
+
+
+# ----------------------------------------------------------------------------------------
+# Fixtures: each distinct network shape compiles once (~2 s), so results are shared.
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return load_dataset("moons", n_samples=200)
+
+
+@pytest.fixture(scope="module")
+def base_config():
+    return TrainConfig(hidden=(8,), epochs=EPOCHS, snapshots=8, grid_size=30)
+
+
+@pytest.fixture(scope="module")
+def moons_runs(moons, base_config):
+    # Three settings trained together in one compiled call.
+    return sweep(moons, base_config, l2=[0.0, 1e-3, 3e-2])
+
+
+@pytest.fixture(scope="module")
+def early(moons, base_config):
+    return train(moons, dataclasses.replace(base_config, patience=2, learning_rate=0.3))
+
+
+@pytest.fixture(scope="module")
+def diverged(moons, base_config):
+    result = train(moons, dataclasses.replace(base_config, optimizer="sgd", learning_rate=50))
+    assert result.diverged_at is not None
+    return result
+
+
+@pytest.fixture(scope="module")
+def spiral3():
+    return load_dataset("spiral3", n_samples=200)
+
+
+@pytest.fixture(scope="module")
+def spiral3_runs(spiral3, base_config):
+    return sweep(spiral3, base_config, l2=[0.0, 1e-2])
+
+
+@pytest.fixture(scope="module")
+def poly():
+    return load_dataset("poly", n_samples=200)
+
+
+@pytest.fixture(scope="module")
+def poly_runs(poly):
+    cfg = TrainConfig(hidden=(), optimizer="sgd", learning_rate=0.1, epochs=EPOCHS, grid_size=30)
+    return sweep(poly, cfg, learning_rate=[0.1, 0.6])
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+# ----------------------------------------------------------------------------------------
+# Helpers
+
+
+def artist_counts(ax) -> tuple[int, ...]:
+    return (
+        len(ax.get_children()),
+        len(ax.images),
+        len(ax.lines),
+        len(ax.collections),
+        len(ax.patches),
+        len(ax.texts),
+    )
+
+
+def assert_all_finite(ax) -> None:
+    """No artist on ``ax`` holds NaN or infinity in its data."""
+    for artist in ax.get_children():
+        if isinstance(artist, Line2D):
+            data = np.asarray(artist.get_xydata(), np.float64)
+        elif isinstance(artist, AxesImage):
+            data = np.asarray(artist.get_array(), np.float64)
+        elif isinstance(artist, Collection):
+            paths = [p.vertices for p in artist.get_paths()]
+            data = np.concatenate(
+                [np.asarray(artist.get_offsets()).ravel()] + [p.ravel() for p in paths]
+            )
+        elif isinstance(artist, Rectangle):
+            data = np.array(
+                [artist.get_x(), artist.get_y(), artist.get_width(), artist.get_height()]
+            )
+        elif isinstance(artist, Text):
+            data = np.asarray(artist.get_position(), np.float64)
+        else:
+            continue
+        assert np.all(np.isfinite(data)), f"non-finite data in {artist!r}"
+
+
+def check_in_place(part, update, ax=None) -> None:
+    """``update()`` adds no artist to the axes and creates no figure."""
+    ax = ax if ax is not None else part.ax
+    before, figures = artist_counts(ax), len(plt.get_fignums())
+    update()
+    assert artist_counts(ax) == before
+    assert len(plt.get_fignums()) == figures
+    assert_all_finite(ax)
+
+
+# ----------------------------------------------------------------------------------------
+# new_figure
+
+
+def test_new_figure_uses_constrained_layout():
+    n = len(plt.get_fignums())
+    fig, axes = new_figure(1, 2)
+    assert len(plt.get_fignums()) == n + 1
+    assert len(axes) == 2 and fig.get_layout_engine() is not None
+    assert tuple(fig.get_size_inches()) == pytest.approx((8, 3.2))
+
+
+# ----------------------------------------------------------------------------------------
+# DecisionBoundary
+
+
+def test_decision_boundary_updates_image_in_place(moons, moons_runs):
+    _, ax = new_figure()
+    part = DecisionBoundary(ax, moons, moons_runs[0], show_misclassified=True)
+    first = np.array(part.image.get_array())
+    assert first.shape == moons_runs[0].grid_shape
+    assert part.image.get_visible() and not part.line.get_visible()
+    assert len(part.train_points.get_offsets()) == len(moons.y_train)
+    assert len(part.val_points.get_offsets()) == len(moons.y_val)
+
+    check_in_place(part, lambda: part.update(moons_runs[2]))
+    second = np.array(part.image.get_array())
+    assert not np.allclose(first, second)
+    np.testing.assert_allclose(second.ravel(), moons_runs[2].surface, rtol=1e-6)
+
+    result = moons_runs[2]
+    expected = sum(
+        int(np.sum((result.predict(x) > 0.5) != y.astype(bool)))
+        for x, y in ((moons.x_train, moons.y_train), (moons.x_val, moons.y_val))
+    )
+    assert len(part.wrong_points.get_offsets()) == expected
+
+
+def test_decision_boundary_epoch_uses_snapshot(moons, moons_runs):
+    result = moons_runs[0]
+    part = DecisionBoundary(None, moons, result)
+    check_in_place(part, lambda: part.update(result, epoch=0))
+    np.testing.assert_allclose(part.image.get_array().ravel(), result.surface_at(0))
+    assert not part.wrong_points.get_offsets().size  # not asked for
+
+
+def test_decision_boundary_multiclass_blends_colours(spiral3, spiral3_runs):
+    part = DecisionBoundary(None, spiral3, spiral3_runs[0], show_misclassified=True)
+    rgb = np.array(part.image.get_array())
+    assert rgb.shape == (*spiral3_runs[0].grid_shape, 3)
+    assert rgb.min() >= 0 and rgb.max() <= 1
+    check_in_place(part, lambda: part.update(spiral3_runs[1]))
+    assert not np.allclose(rgb, part.image.get_array())
+
+
+def test_decision_boundary_regression_draws_prediction_line(poly, poly_runs):
+    part = DecisionBoundary(None, poly, poly_runs[0])
+    assert part.line.get_visible() and not part.image.get_visible()
+    first = np.array(part.line.get_ydata())
+    np.testing.assert_allclose(first, poly_runs[0].surface, rtol=1e-6)
+    check_in_place(part, lambda: part.update(poly_runs[1]))
+    assert not np.allclose(first, part.line.get_ydata())
+
+
+def test_decision_boundary_rejects_tabular_data():
+    with pytest.raises(ValueError, match="2-D points"):
+        DecisionBoundary(None, load_dataset("breast_cancer", n_samples=100))
+
+
+# ----------------------------------------------------------------------------------------
+# LossCurves and AccuracyCurves
+
+
+def test_loss_curves_update_in_place(moons_runs):
+    a, b = moons_runs[0], moons_runs[2]
+    part = LossCurves(None, a)
+    np.testing.assert_array_equal(part.train_line.get_xdata(), np.arange(1, EPOCHS + 1))
+    np.testing.assert_allclose(part.val_line.get_ydata(), a.history["val_loss"])
+    assert part.ax.get_xlim() == (0, EPOCHS)
+    assert part.gap_text.get_text() == f"gap {a.gap:.2f}"
+    (verts,) = [p.vertices for p in part.gap_fill.get_paths()]
+    assert len(verts) >= 2 * EPOCHS
+    assert not part.marker_line.get_visible() and not part.cursor.get_visible()
+
+    check_in_place(part, lambda: part.update(b))
+    np.testing.assert_allclose(part.train_line.get_ydata(), b.history["train_loss"])
+    low, high = part.ax.get_ylim()
+    assert low <= b.history["train_loss"].min() and high >= b.history["val_loss"].max()
+
+    check_in_place(part, lambda: part.set_cursor(12))
+    assert part.cursor.get_visible() and list(part.cursor.get_xdata()) == [12, 12]
+    part.set_cursor(None)
+    assert not part.cursor.get_visible()
+
+
+def test_curves_show_divergence_without_nan(moons_runs, diverged):
+    for cls in (LossCurves, AccuracyCurves):
+        part = cls(None, moons_runs[0])
+        check_in_place(part, lambda p=part: p.update(diverged))
+        assert part.marker_line.get_visible()
+        assert part.marker_text.get_text() == "diverged"
+        assert list(part.marker_line.get_xdata()) == [diverged.diverged_at] * 2
+        part.update(moons_runs[1])
+        assert not part.marker_line.get_visible()
+
+
+def test_loss_curves_mark_early_stopping(early):
+    part = LossCurves(None, early, log_y=True)
+    assert part.ax.get_yscale() == "log"
+    assert part.marker_line.get_visible()
+    assert list(part.marker_line.get_xdata()) == [early.best_epoch] * 2
+    assert part.marker_text.get_text().startswith(f"best epoch {early.best_epoch}")
+
+
+def test_loss_curves_empty_without_result(moons_runs):
+    part = LossCurves(None)
+    assert len(part.train_line.get_xdata()) == 0 and part.gap_text.get_text() == ""
+    part.update(moons_runs[0])
+    check_in_place(part, lambda: part.update(None))
+    assert len(part.val_line.get_xdata()) == 0
+
+
+def test_accuracy_curves(moons_runs, poly_runs):
+    part = AccuracyCurves(None, moons_runs[0])
+    assert part.ax.get_ylim() == (0.0, 1.02)
+    check_in_place(part, lambda: part.update(moons_runs[2]))
+    np.testing.assert_allclose(part.val_line.get_ydata(), moons_runs[2].history["val_acc"])
+    check_in_place(part, lambda: part.update(poly_runs[0]))
+    assert part.message.get_visible() and "regression" in part.message.get_text()
+    assert len(part.train_line.get_xdata()) == 0
+    part.update(moons_runs[0])
+    assert not part.message.get_visible()
+
+
+# ----------------------------------------------------------------------------------------
+# WeightHistogram and ScheduleCurve
+
+
+def test_weight_histogram_counts_every_kernel_weight(moons_runs):
+    a, b = moons_runs[0], moons_runs[2]
+    n_kernel = sum(w.size for w in a.weights[0::2])
+    part = WeightHistogram(None, a)
+    heights = [p.get_height() for p in part.bars.patches]
+    assert sum(heights) == part.counts.sum() == n_kernel
+    check_in_place(part, lambda: part.update(b))
+    assert [p.get_height() for p in part.bars.patches] != heights
+    assert part.counts.sum() == n_kernel
+    small = int(np.sum(np.abs(np.concatenate([w.ravel() for w in b.weights[0::2]])) < 1e-3))
+    assert part.small_text.get_text().startswith(f"|w| < 1e-3: {small} of {n_kernel} (")
+
+
+def test_weight_histogram_widens_bins_when_needed():
+    tiny = SimpleNamespace(weights=[np.array([[0.1, -0.2]]), np.zeros(2)])
+    big = SimpleNamespace(weights=[np.array([[5.0, -0.2, np.nan]]), np.zeros(3)])
+    part = WeightHistogram(None, tiny, symlog=True, bins=21)
+    assert part.ax.get_xscale() == "symlog" and len(part.bars.patches) == 21
+    check_in_place(part, lambda: part.update(big))
+    assert part.edges[0] < -5 and part.edges[-1] > 5
+    assert part.counts.sum() == 2  # the NaN is left out
+    lefts = [p.get_x() for p in part.bars.patches]
+    np.testing.assert_allclose(lefts, part.edges[:-1])
+
+
+def test_schedule_curve():
+    part = ScheduleCurve(None, None, 0.05, 200)
+    np.testing.assert_allclose(part.line.get_ydata(), 0.05)
+    schedule = ExponentialDecay(decay_steps=50, decay_rate=0.5)
+    check_in_place(part, lambda: part.update(schedule, 0.1, 300))
+    np.testing.assert_allclose(part.line.get_ydata(), schedule.values(300, 0.1), rtol=1e-6)
+    assert part.ax.get_xlim() == (0, 299)
+    part.update(StepDecay(step_size=100, factor=0.5))  # keeps α = 0.1 and 300 steps
+    assert part.line.get_ydata()[-1] == pytest.approx(0.025)
+
+
+# ----------------------------------------------------------------------------------------
+# LossSurface
+
+
+def test_loss_surface_matches_engine_loss_and_path(poly, poly_runs):
+    part = LossSurface(None, poly)
+    for result in poly_runs:
+        w, b = result.path[-1]
+        assert float(part.loss_at(w, b)) == pytest.approx(result.final("train_loss"), rel=1e-4)
+    check_in_place(part, lambda: part.update(poly_runs[0]))
+    np.testing.assert_allclose(part.path_line.get_xydata(), poly_runs[0].path, rtol=1e-6)
+    np.testing.assert_allclose(part.start_point.get_xydata()[0], poly_runs[0].path[0])
+    np.testing.assert_allclose(part.end_point.get_xydata()[0], poly_runs[0].path[-1])
+    check_in_place(part, lambda: part.update(poly_runs[1], epoch=5))
+    assert len(part.path_line.get_xdata()) == 5 * poly_runs[1].steps_per_epoch + 1
+
+
+def test_loss_surface_rejects_models_with_more_parameters(moons, moons_runs, poly):
+    with pytest.raises(ValueError, match="one input feature"):
+        LossSurface(None, moons)
+    part = LossSurface(None, poly)
+    with pytest.raises(ValueError, match="linear model"):
+        part.update(moons_runs[0])
+
+
+def test_loss_surface_generic_function():
+    part = LossSurface(None, loss_fn=lambda w, b: (w - 1) ** 2 + 3 * b**2 + 0.1, w_range=(-2, 3))
+    assert part.ax.get_xlim() == (-2, 3)
+    np.testing.assert_allclose(part.min_point.get_xydata()[0], (1, 0), atol=0.05)
+    fake = SimpleNamespace(path=np.array([[0.0, 1.0], [0.5, 0.5], [np.nan, 0.0]]))
+    check_in_place(part, lambda: part.update(fake))
+    assert len(part.path_line.get_xdata()) == 2
+
+
+# ----------------------------------------------------------------------------------------
+# SweepCurve
+
+
+def test_sweep_curve_marker_and_update(moons_runs, diverged):
+    part = SweepCurve(None, moons_runs[1:], "l2", current=1e-3)
+    assert part.ax.get_xscale() == "log"
+    np.testing.assert_allclose(part.train_line.get_xdata(), [1e-3, 3e-2])
+    np.testing.assert_allclose(
+        part.val_line.get_ydata(), [r.final("val_loss") for r in moons_runs[1:]]
+    )
+    assert list(part.current_line.get_xdata()) == [1e-3, 1e-3]
+    check_in_place(part, lambda: part.set_current(3e-2))
+    assert list(part.current_line.get_xdata()) == [3e-2, 3e-2]
+
+    # 0 joins the values: a symlog axis keeps it visible at the left.
+    check_in_place(part, lambda: part.update([*moons_runs, diverged]))
+    assert part.ax.get_xscale() == "symlog"
+    np.testing.assert_allclose(part.train_line.get_xdata(), [0, 1e-3, 3e-2])
+    best = [r.history["val_loss"].min() for r in moons_runs]
+    assert part.best_line.get_ydata()[1:] == pytest.approx(best[1:])
+    assert len(part.diverged_points.get_offsets()) == 1  # diverged run has l2 = 0
+    part.set_current(None)
+    assert not part.current_line.get_visible()
+
+
+# ----------------------------------------------------------------------------------------
+# SmallMultiples and show_datasets
+
+
+def test_small_multiples(moons, moons_runs):
+    titles = [f"λ₂ = {r.config.l2:g}" for r in moons_runs]
+    row = SmallMultiples(None, moons, moons_runs, titles)
+    assert len(row.parts) == len(row.figure.axes) == 3
+    assert [ax.get_title() for ax in row.axes] == titles
+    first = [np.array(p.image.get_array()) for p in row.parts]
+    counts = [artist_counts(ax) for ax in row.axes]
+    figures = len(plt.get_fignums())
+    row.update(moons_runs[::-1], titles=["a", "b", "c"], epoch=10)
+    assert [artist_counts(ax) for ax in row.axes] == counts
+    assert len(plt.get_fignums()) == figures
+    assert not np.allclose(first[0], row.parts[0].image.get_array())
+    assert row.axes[2].get_title() == "c"
+    with pytest.raises(ValueError, match="one result per panel"):
+        row.update(moons_runs[:2])
+
+
+def test_show_datasets_one_axes_per_dataset():
+    fig = show_datasets(n_samples=120)
+    assert len(fig.axes) == len(DATASET_NAMES)
+    assert [ax.get_title().split()[0] for ax in fig.axes] == list(DATASET_NAMES)
+    assert len(show_datasets(["moons", "poly"]).axes) == 2
+
+
+# ----------------------------------------------------------------------------------------
+# Whole-module properties
+
+
+def test_every_part_takes_a_diverged_result(moons, moons_runs, diverged):
+    parts = [
+        DecisionBoundary(None, moons, moons_runs[0], show_misclassified=True),
+        LossCurves(None, moons_runs[0], log_y=True),
+        AccuracyCurves(None, moons_runs[0]),
+        WeightHistogram(None, moons_runs[0]),
+    ]
+    for part in parts:
+        check_in_place(part, lambda p=part: p.update(diverged))
+
+
+def test_updates_are_cheap_and_draw_once(moons, moons_runs, early):
+    fig, axes = new_figure(1, 4)
+    parts = [
+        DecisionBoundary(axes[0], moons, moons_runs[0], show_misclassified=True),
+        LossCurves(axes[1], moons_runs[0]),
+        WeightHistogram(axes[2], moons_runs[0]),
+        SweepCurve(axes[3], moons_runs, "l2"),
+    ]
+    fig.canvas.draw()
+    draws = []
+    fig.canvas.draw_idle = lambda *args, **kwargs: draws.append(1)
+    for part in parts:
+        # Warm up: surfaces are computed once per result and then cached.
+        results = moons_runs if isinstance(part, SweepCurve) else early
+        part.update(results)
+        start = time.perf_counter()
+        part.update(results)
+        elapsed = time.perf_counter() - start
+        assert elapsed < 0.05, f"{type(part).__name__}.update took {1000 * elapsed:.0f} ms"
+    assert len(draws) == 2 * len(parts)
