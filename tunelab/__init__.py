@@ -8,6 +8,7 @@ Example:
     >>> res = tl.train(tl.load_dataset("moons"), tl.TrainConfig(l2=1e-3, dropout=0.2))
 """
 
+from tunelab import plots
 from tunelab.datasets import DATASET_NAMES, Dataset, load_dataset
 from tunelab.environment import check_install
 from tunelab.training import (
@@ -43,6 +44,7 @@ __all__ = [
     "check_install",
     "load_dataset",
     "lookup",
+    "plots",
     "schedules",
     "sweep",
     "train",

@@ -618,6 +618,11 @@ def _run(data: Dataset, wanted: list[TrainConfig]) -> list[TrainResult]:
     return results
 
 
+def is_cached(data: Dataset, config: TrainConfig) -> bool:
+    """Whether ``train(data, config)`` would be answered from the cache."""
+    return (data.fingerprint, config) in _CACHE
+
+
 def train(data: Dataset, config: TrainConfig) -> TrainResult:
     """Train one network on ``data`` with ``config``; cached, compiled, deterministic.
 

@@ -1,0 +1,229 @@
+"""Live panels without a browser: real widgets, real training, the Agg canvas."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from tunelab.training import engine as real_engine  # noqa: E402
+from tunelab.widgets import (  # noqa: E402
+    Control,
+    DropoutPanel,
+    GradientDescentPanel,
+    Panel,
+    RegularizationPanel,
+    ScheduleExplorer,
+    TrainingPanel,
+)
+
+
+class CountingEngine:
+    """The real engine, counting how many settings it actually had to train."""
+
+    def __init__(self):
+        self.trained = 0
+
+    def is_cached(self, data, config):
+        return real_engine.is_cached(data, config)
+
+    def train(self, data, config):
+        self.trained += not real_engine.is_cached(data, config)
+        return real_engine.train(data, config)
+
+    def sweep(self, data, config, **axes):
+        return real_engine.sweep(data, config, **axes)
+
+
+class FailingEngine(CountingEngine):
+    """Fails for one dropout rate, as a broken engine would."""
+
+    def train(self, data, config):
+        if config.dropout == 0.5:
+            raise RuntimeError("the engine broke at p = 0.5")
+        return super().train(data, config)
+
+
+def picture(panel: Panel) -> list[np.ndarray]:
+    """Every array a learner sees in the panel's figure."""
+    arrays = []
+    for ax in panel.figure.axes:
+        arrays += [np.asarray(im.get_array()).copy() for im in ax.images]
+        arrays += [np.asarray(line.get_ydata(), float).copy() for line in ax.lines]
+    return arrays
+
+
+def same(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
+    return len(a) == len(b) and all(
+        x.shape == y.shape and np.allclose(x, y, equal_nan=True) for x, y in zip(a, b, strict=True)
+    )
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.mark.parametrize(
+    "panel_class", [DropoutPanel, RegularizationPanel, ScheduleExplorer, GradientDescentPanel]
+)
+def test_each_control_changes_picture_status_and_config_and_back_restores_it(panel_class):
+    panel = panel_class()
+    for field, widget in panel.widgets.items():
+        start_picture, start_status, start_config = picture(panel), panel.status_text, panel.config
+        start_index = widget.index
+        widget.index = (start_index + 2) % len(panel.controls[field].choices)
+        assert panel.config != start_config, field
+        assert not same(picture(panel), start_picture), field
+        assert panel.status_text != start_status or "Diverged" in panel.status_text
+        widget.index = start_index
+        assert panel.config == start_config
+        assert panel.result is real_engine.train(panel.data, panel.config)  # from the cache
+        assert same(picture(panel), start_picture), field
+        assert panel.status_text == start_status
+
+
+def test_rapid_moves_train_far_fewer_settings_and_end_on_the_last_value():
+    counting = CountingEngine()
+    panel = DropoutPanel(engine=counting)
+    counting.trained = 0
+    slider = panel.widgets["dropout"]
+    positions = [(i * 7) % len(DropoutPanel.RATES) for i in range(200)]
+    for index in positions:
+        slider.index = index
+    assert counting.trained == 0  # every position was trained ahead, in one sweep
+    final_rate = DropoutPanel.RATES[positions[-1]]
+    assert panel.config.dropout == final_rate
+    expected = real_engine.train(panel.data, panel.config)
+    assert panel.result is expected
+    np.testing.assert_allclose(
+        panel.views[1].part.val_line.get_ydata(), expected.history["val_loss"]
+    )
+
+
+def test_a_failing_engine_shows_its_error_and_the_next_move_works():
+    panel = DropoutPanel(engine=FailingEngine(), precompute=False)
+    good = panel.config
+    panel.widgets["dropout"].value = 0.5
+    assert "the engine broke at p = 0.5" in panel.status.value
+    assert "error" in panel.status.value
+    assert panel.config == good  # state not corrupted
+    assert panel.widgets["dropout"].value == good.dropout  # the slider shows the picture's value
+    panel.widgets["dropout"].value = 0.3
+    assert panel.config.dropout == 0.3
+    assert "error" not in panel.status.value
+
+
+def test_divergence_is_a_message_in_the_panel_not_a_traceback():
+    panel = GradientDescentPanel()
+    panel.set(learning_rate=1.5)
+    assert "Diverged at epoch" in panel.status_text
+    assert "Lower it" in panel.status_text
+    assert "warn" in panel.status.value
+    for array in picture(panel):
+        assert np.all(np.isfinite(array[np.isfinite(array)]))
+
+
+def test_open_figures_stay_constant_over_100_moves():
+    panel = RegularizationPanel()
+    before = len(plt.get_fignums())
+    strengths = RegularizationPanel.STRENGTHS
+    for i in range(100):
+        panel.widgets["strength"].index = (i * 3) % len(strengths)
+        if i % 25 == 0:
+            panel.widgets["penalty"].value = ("l1", "l2", "none")[i // 25 % 3]
+    assert len(plt.get_fignums()) == before
+
+
+def test_settings_round_trip_exactly_and_bad_strings_are_refused():
+    panel = RegularizationPanel(locked=("penalty",))
+    panel.set(penalty="l1", strength=RegularizationPanel.STRENGTHS[3])
+    shared = panel.settings
+    assert len(shared) < 200 and shared.isascii()
+    again = RegularizationPanel.from_settings(shared)
+    assert again.values == panel.values
+    assert again.config == panel.config
+    assert again.locked == ("penalty",)
+    assert again.widgets["penalty"].disabled
+    assert same(picture(again), picture(panel))
+    assert type(Panel.from_settings(shared)) is RegularizationPanel
+    with pytest.raises(ValueError, match="settings"):
+        RegularizationPanel.from_settings("not-a-settings-string")
+    with pytest.raises(ValueError, match="DropoutPanel"):
+        RegularizationPanel.from_settings(DropoutPanel().settings)
+
+
+def test_reset_restores_the_starting_settings():
+    panel = DropoutPanel()
+    start = (panel.config, picture(panel))
+    panel.set(dropout=0.7)
+    panel.reset_button.click()
+    assert panel.config == start[0]
+    assert same(picture(panel), start[1])
+
+
+def test_teacher_mode_hides_and_locks_controls():
+    panel = TrainingPanel(hidden=("dataset",), locked=("hidden",))
+    assert panel.widgets["dataset"].layout.display == "none"
+    assert panel.widgets["hidden"].disabled
+    assert not panel.widgets["learning_rate"].disabled
+    with pytest.raises(ValueError, match="optimizer"):
+        TrainingPanel(hidden=("optimizer",))
+
+
+def test_timeline_scrubs_through_snapshots_without_training():
+    counting = CountingEngine()
+    panel = DropoutPanel(engine=counting)
+    counting.trained = 0
+    final = picture(panel)
+    panel.epoch_slider.value = 0
+    early = picture(panel)
+    assert not same(early, final)
+    cursor = panel.views[1].part.cursor
+    assert cursor.get_visible() and cursor.get_xdata()[0] == 0
+    panel.epoch_slider.value = panel.epoch_slider.max
+    assert counting.trained == 0
+
+
+def test_a_generic_panel_from_controls_and_plots():
+    panel = Panel(
+        {"dataset": "circles", "n_samples": 200},
+        None,
+        [
+            Control("l2", [0.0, 1e-3, 1e-2], "L2 strength λ"),
+            Control("activation", ["relu", "tanh"], "Activation", kind="toggle"),
+        ],
+        plots=("boundary", "loss", "accuracy", "weights", "sweep"),
+        title="A panel built by hand",
+    )
+    assert len(panel.figure.axes) >= 5
+    panel.set(activation="tanh")
+    assert panel.config.activation == "tanh"
+    assert [r.config.l2 for r in panel.sweep_results] == [0.0, 1e-3, 1e-2]
+    with pytest.raises(ValueError, match="Unknown plot kind"):
+        Panel(None, None, [], plots=("boundry",))
+
+
+def test_the_panel_says_how_to_switch_backend_when_figures_are_static():
+    panel = DropoutPanel()
+    assert "%matplotlib widget" in panel.status_text
+
+
+def test_with_ipympl_the_canvas_is_a_live_widget():
+    import ipywidgets
+
+    previous = matplotlib.get_backend()
+    plt.switch_backend("module://ipympl.backend_nbagg")
+    try:
+        panel = DropoutPanel()
+        assert isinstance(panel.canvas_widget, ipywidgets.DOMWidget)
+        assert "%matplotlib widget" not in panel.status_text
+        assert panel.canvas_widget in panel.layout.children
+    finally:
+        plt.close("all")
+        plt.switch_backend(previous)
