@@ -145,6 +145,41 @@ def bench_engine(repeats: int, keras_repeats: int) -> None:
     emit("traces_added_by_300_trains", trace_count() - traces_before, "count", target="0")
 
 
+def bench_panel(moves: int) -> None:
+    """The dropout panel: time from a slider's value change to ``draw_idle``.
+
+    The panel runs on the ipympl canvas, as in a lesson: ``draw_idle`` asks the browser to
+    fetch a new image, and the kernel renders it when asked. That render is measured
+    separately (``panel_render_ms``), so the two add up to the kernel's share of a move.
+    """
+    import matplotlib.pyplot as plt
+
+    plt.switch_backend("module://ipympl.backend_nbagg")
+    from tunelab.widgets import DropoutPanel
+
+    rates = DropoutPanel.RATES
+    uncached = DropoutPanel(precompute=False)
+    times = []
+    for i in range(moves):
+        clear_cache()
+        uncached.widgets["dropout"].index = (i + 1) % len(rates)
+        times.append(uncached.last_latency_ms)
+    emit("panel_move_uncached_ms", statistics.median(times), "ms", moves=moves, target="<= 120")
+    cached = DropoutPanel()
+    times = []
+    for i in range(moves):
+        cached.widgets["dropout"].index = (i + 1) % len(rates)
+        times.append(cached.last_latency_ms)
+    emit("panel_move_cached_ms", statistics.median(times), "ms", moves=moves, target="<= 25")
+    renders = []
+    for _ in range(moves):
+        start = time.perf_counter()
+        cached.figure.canvas.draw()
+        renders.append(1000 * (time.perf_counter() - start))
+    emit("panel_render_ms", statistics.median(renders), "ms", moves=moves)
+    plt.close("all")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
@@ -152,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     repeats, keras_repeats = (5, 1) if args.quick else (9, 5)
     emit("python", 0, "", version=sys.version.split()[0], tensorflow=_tf_version())
     bench_engine(repeats, keras_repeats)
+    bench_panel(20)
     return 0
 
 
