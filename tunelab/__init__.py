@@ -8,7 +8,7 @@ Example:
     >>> res = tl.train(tl.load_dataset("moons"), tl.TrainConfig(l2=1e-3, dropout=0.2))
 """
 
-from tunelab import plots
+from tunelab import exercises, plots, widgets
 from tunelab.datasets import DATASET_NAMES, Dataset, load_dataset
 from tunelab.environment import check_install
 from tunelab.training import (
@@ -42,10 +42,12 @@ __all__ = [
     "TrainResult",
     "__version__",
     "check_install",
+    "exercises",
     "load_dataset",
     "lookup",
     "plots",
     "schedules",
     "sweep",
     "train",
+    "widgets",
 ]

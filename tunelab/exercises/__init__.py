@@ -1,0 +1,54 @@
+"""Self-checks for the lessons' exercises: each says right or wrong, and why.
+
+A check never raises for a wrong answer (a learner's attempt is not an error); it returns
+a `Feedback` that shows as a coloured box in the notebook and has ``.passed`` for tests.
+Each lesson's checks live in their own module, named for the lesson's topic.
+
+Example:
+    >>> from tunelab.exercises import feedback
+    >>> feedback(2 + 2 == 4, "Right: four.", "Not quite: add again.")
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+__all__ = ["Feedback", "feedback", "not_answered"]
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The verdict of a self-check: ``passed`` and a sentence saying why."""
+
+    passed: bool | None
+    message: str
+
+    def _repr_html_(self) -> str:
+        if self.passed is None:
+            colour, mark = "#555", "…"
+        elif self.passed:
+            colour, mark = "#1b7f3b", "✓"
+        else:
+            colour, mark = "#b3261e", "✗"
+        return (
+            f'<div style="border-left:4px solid {colour};padding:4px 10px;color:{colour}">'
+            f"<b>{mark}</b> {html.escape(self.message)}</div>"
+        )
+
+    def __repr__(self) -> str:
+        mark = {None: "…", True: "✓", False: "✗"}[self.passed]
+        return f"{mark} {self.message}"
+
+    def __bool__(self) -> bool:
+        return bool(self.passed)
+
+
+def feedback(ok: bool, right: str, wrong: str) -> Feedback:
+    """A `Feedback` with the ``right`` or the ``wrong`` explanation."""
+    return Feedback(bool(ok), right if ok else wrong)
+
+
+def not_answered(hint: str = "") -> Feedback:
+    """What a check says before the learner has written an answer."""
+    return Feedback(None, ("Not answered yet. " + hint).strip())
