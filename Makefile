@@ -6,6 +6,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8888
 PYTEST_ARGS ?=
+# Jupyter refuses to run as root unless told; containers and CI machines often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test lint unit notebooks browser bench app clean
 
@@ -25,7 +27,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 
 lab: $(VENV)/.installed
 	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb \
-		--ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.open_browser=True
+		--ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.open_browser=True $(ROOT_FLAG)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
