@@ -6,6 +6,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8888
 PYTEST_ARGS ?=
+# Tests, nbval's kernels and the browser tests' kernels all run with the network blocked.
+OFFLINE := PYTHONPATH=$(CURDIR)/tests/offline
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
@@ -34,13 +36,13 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format --check .
 
 test: lint
-	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env $(PYTEST_ARGS)
+	$(OFFLINE) $(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env $(PYTEST_ARGS)
 
 unit: $(VENV)/.installed-dev
-	$(PY) -m pytest tests $(PYTEST_ARGS)
+	$(OFFLINE) $(PY) -m pytest tests $(PYTEST_ARGS)
 
 notebooks: $(VENV)/.installed-dev
-	$(PY) -m pytest notebooks --nbval-lax --nbval-current-env $(PYTEST_ARGS)
+	$(OFFLINE) $(PY) -m pytest notebooks --nbval-lax --nbval-current-env $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed
 	$(PY) -m tunelab.bench

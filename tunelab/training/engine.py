@@ -484,11 +484,11 @@ class _Cache:
             return None
 
     def put_many(self, pairs) -> None:
-        # All or nothing: results are only stored once a whole call has finished.
+        # All or nothing: results are stored only once a whole call has finished, and in
+        # one C-level update, so an interrupt (SIGINT) cannot leave half a sweep behind.
+        fresh = OrderedDict(pairs)
         with self._lock:
-            for key, value in pairs:
-                self._items[key] = value
-                self._items.move_to_end(key)
+            self._items.update(fresh)
             while len(self._items) > self.maxsize:
                 self._items.popitem(last=False)
 

@@ -438,14 +438,14 @@ class Panel:
             control = self.controls[field]
             self.values[field] = control.choices[control.index_of(value)]
         self._sync_widgets()
-        self._refresh("*" if len(values) != 1 else next(iter(values)))
+        self._refresh("*" if len(values) != 1 else next(iter(values)), from_code=True)
         return self.result
 
     def reset(self) -> None:
         """Back to the starting settings."""
         self.values = dict(self._start_values)
         self._sync_widgets()
-        self._refresh("*")
+        self._refresh("*", from_code=True)
 
     def _sync_widgets(self) -> None:
         self._syncing = True
@@ -455,7 +455,7 @@ class Panel:
         finally:
             self._syncing = False
 
-    def _refresh(self, changed: str | None) -> None:
+    def _refresh(self, changed: str | None, *, from_code: bool = False) -> None:
         start = time.perf_counter()
         try:
             data, config = self._resolve(self.values)
@@ -465,15 +465,27 @@ class Panel:
             result = self.engine.train(data, config)
             self.trainings += 1
         except Exception as exc:  # shown in the panel; the last good picture stays
-            self.values = dict(self._good_values)
-            self._sync_widgets()
+            self._restore_good_values()
             self._set_status(f"{type(exc).__name__}: {exc}", "error")
+            return
+        except KeyboardInterrupt:
+            # The kernel's interrupt button: keep the last good picture and stay usable.
+            self._restore_good_values()
+            self._set_status(
+                "Interrupted: the last picture is kept. Move a control to go on.", "warn"
+            )
+            if from_code:
+                raise
             return
         self.data, self.config, self.result = data, config, result
         self._good_values = dict(self.values)
         self._draw()
         self.last_latency_ms = 1000 * (time.perf_counter() - start)
         self._set_status(*self.describe(result))
+
+    def _restore_good_values(self) -> None:
+        self.values = dict(self._good_values)
+        self._sync_widgets()
 
     def _precompute(self, data: Dataset, config: TrainConfig, axis: tuple[str, list]) -> None:
         field, choices = axis
@@ -610,7 +622,7 @@ class Panel:
             values[field] = choices[index]
         self.values.update(values)
         self._sync_widgets()
-        self._refresh("*")
+        self._refresh("*", from_code=True)
 
     @classmethod
     def from_settings(cls, settings: str, **kwargs: Any) -> Panel:

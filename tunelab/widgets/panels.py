@@ -182,9 +182,10 @@ class RegularizationPanel(Panel):
             return None
         return penalty, list(self.STRENGTHS)
 
-    def _refresh(self, changed):
+    def _refresh(self, changed, *, from_code=False):
         # Dragging λ reads the precomputed sweep; it is keyed by the penalty's field name.
-        super()._refresh(self.values["penalty"] if changed == "strength" else changed)
+        changed = self.values["penalty"] if changed == "strength" else changed
+        super()._refresh(changed, from_code=from_code)
 
 
 class DropoutPanel(Panel):
