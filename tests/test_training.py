@@ -353,3 +353,19 @@ def test_bad_data_raises_errors_naming_the_data(moons):
         train(dataclasses.replace(moons, y_train=moons.y_train[:10]), SMALL)
     with pytest.raises(ValueError, match="class_weight"):
         train(moons, dataclasses.replace(SMALL, class_weight=(1.0, 2.0, 3.0)))
+
+
+def test_the_result_cache_stays_within_its_memory_budget(moons):
+    from tunelab.training.engine import _CACHE
+
+    clear_cache()
+    budget = _CACHE.max_bytes
+    _CACHE.max_bytes = 2 * train(moons, SMALL).nbytes + 1
+    try:
+        for i in range(6):
+            train(moons, dataclasses.replace(SMALL, l2=1e-4 * (i + 1)))
+        assert cache_info()["size"] == 2
+        assert cache_info()["megabytes"] * 2**20 <= _CACHE.max_bytes
+    finally:
+        _CACHE.max_bytes = budget
+        clear_cache()

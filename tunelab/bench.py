@@ -180,6 +180,41 @@ def bench_panel(moves: int) -> None:
     plt.close("all")
 
 
+def bench_soak(moves: int = 1000, warmup: int = 100) -> None:
+    """Memory soak: slider moves spread over three panels, as in a long class session."""
+    import matplotlib.pyplot as plt
+
+    plt.switch_backend("module://ipympl.backend_nbagg")
+    from tunelab.widgets import DropoutPanel, RegularizationPanel, TrainingPanel
+
+    panels = [DropoutPanel(), RegularizationPanel(), TrainingPanel()]
+    sliders = [(p, field, len(p.controls[field].choices)) for p in panels for field in p.widgets]
+
+    def move(i: int) -> None:
+        panel, field, count = sliders[i % len(sliders)]
+        panel.widgets[field].index = (i // len(sliders)) % count
+
+    # Warm-up: every position of every control once, so each network shape has compiled.
+    for panel, field, count in sliders:
+        for index in range(count):
+            panel.widgets[field].index = index
+    for i in range(warmup):
+        move(i)
+    gc.collect()
+    rss, figures, traces = rss_mb(), len(plt.get_fignums()), trace_count()
+    clear_cache()  # so the measured moves train again instead of only reading the cache
+    start = time.perf_counter()
+    for i in range(warmup, warmup + moves):
+        move(i)
+    seconds = time.perf_counter() - start
+    gc.collect()
+    emit("soak_rss_growth_mb", rss_mb() - rss, "MB", moves=moves, target="<= 80")
+    emit("soak_open_figures_added", len(plt.get_fignums()) - figures, "count", target="0")
+    emit("soak_traces_added", trace_count() - traces, "count", target="0")
+    emit("soak_mean_move_ms", 1000 * seconds / moves, "ms", moves=moves)
+    plt.close("all")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
@@ -188,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     emit("python", 0, "", version=sys.version.split()[0], tensorflow=_tf_version())
     bench_engine(repeats, keras_repeats)
     bench_panel(20)
+    bench_soak(300 if args.quick else 1000)
     return 0
 
 

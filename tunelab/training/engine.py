@@ -337,7 +337,30 @@ def _build(plan: _Plan):
             "steps": iteration,
         }
 
-    return tf.function(run, jit_compile=True, reduce_retracing=True)
+    # Sizes (examples, settings K, steps) are left open so one trace serves every dataset
+    # size and every sweep; XLA specializes the compiled code per concrete shape.
+    vector = tf.TensorSpec([None], tf.float32)
+    weights = []
+    for fan_in, fan_out in plan.shapes():
+        weights += [tf.TensorSpec([None, fan_in, fan_out]), tf.TensorSpec([None, fan_out])]
+    signature = [
+        tf.TensorSpec([None, plan.n_in]),  # x
+        vector,  # y
+        vector,  # example weights
+        tf.TensorSpec([None, plan.n_in]),  # x_val
+        vector,  # y_val
+        weights,  # initial weights
+        *[vector] * 5,  # learning rate, l1, l2, dropout, weight decay (per setting)
+        tf.TensorSpec([None], tf.int32),  # seeds
+        vector,  # schedule multipliers per step
+        tf.TensorSpec([], tf.float32),  # momentum
+        tf.TensorSpec([], tf.int32),  # epochs
+        tf.TensorSpec([], tf.int32),  # patience
+        tf.TensorSpec([], tf.bool),  # restore best
+        tf.TensorSpec([None], tf.bool),  # snapshot epochs
+        vector,  # divergence threshold per setting
+    ]
+    return tf.function(run, jit_compile=True, input_signature=signature)
 
 
 def _bcast(mask: tf.Tensor, like: tf.Tensor) -> tf.Tensor:
@@ -465,11 +488,17 @@ def _check_data(data: Dataset) -> None:
 
 
 class _Cache:
-    """A small LRU of finished results, keyed by (data fingerprint, config)."""
+    """An LRU of finished results, keyed by (data fingerprint, config).
 
-    def __init__(self, maxsize: int = 512):
+    Bounded by count and by the bytes the results hold (a 64×64 network's weight
+    snapshots are ~0.5 MB), so a long class session cannot grow memory without bound.
+    """
+
+    def __init__(self, maxsize: int = 512, max_bytes: int = 48 * 2**20):
         self.maxsize = maxsize
+        self.max_bytes = max_bytes
         self._items: OrderedDict = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -488,9 +517,15 @@ class _Cache:
         # one C-level update, so an interrupt (SIGINT) cannot leave half a sweep behind.
         fresh = OrderedDict(pairs)
         with self._lock:
+            for key in fresh.keys() & self._items.keys():
+                self._bytes -= self._items[key].nbytes
             self._items.update(fresh)
-            while len(self._items) > self.maxsize:
-                self._items.popitem(last=False)
+            self._bytes += sum(result.nbytes for result in fresh.values())
+            while len(self._items) > 1 and (
+                len(self._items) > self.maxsize or self._bytes > self.max_bytes
+            ):
+                _, evicted = self._items.popitem(last=False)
+                self._bytes -= evicted.nbytes
 
     def __contains__(self, key) -> bool:
         with self._lock:
@@ -499,6 +534,7 @@ class _Cache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._bytes = 0
             self.hits = self.misses = 0
 
     def __len__(self) -> int:
@@ -515,7 +551,12 @@ def clear_cache() -> None:
 
 def cache_info() -> dict:
     """Hits, misses and size of the result cache."""
-    return {"hits": _CACHE.hits, "misses": _CACHE.misses, "size": len(_CACHE)}
+    return {
+        "hits": _CACHE.hits,
+        "misses": _CACHE.misses,
+        "size": len(_CACHE),
+        "megabytes": _CACHE._bytes / 2**20,
+    }
 
 
 def _padded(configs: list[TrainConfig]) -> list[TrainConfig]:

@@ -99,6 +99,14 @@ class TrainResult:
     _surfaces: dict = field(default_factory=dict, repr=False)
 
     @property
+    def nbytes(self) -> int:
+        """Memory held by the result's arrays (for the engine's cache budget)."""
+        arrays = [*self.history.values(), *self.weights, self.snapshot_params]
+        if self.path is not None:
+            arrays.append(self.path)
+        return sum(a.nbytes for a in arrays) + sum(s.nbytes for s in self._surfaces.values())
+
+    @property
     def epochs_run(self) -> int:
         """How many epochs have a finite history entry."""
         return len(self.history["train_loss"])
