@@ -46,6 +46,7 @@ __all__ = [
     "DecisionBoundary",
     "LossCurves",
     "LossSurface",
+    "NeuronThumbnails",
     "ScheduleCurve",
     "SmallMultiples",
     "SweepCurve",
@@ -1381,3 +1382,85 @@ def show_datasets(
     for ax in flat[len(names) :]:
         fig.delaxes(ax)  # one Axes per dataset, no empty frames
     return fig
+
+
+# ----------------------------------------------------------------------------------------
+# Per-neuron thumbnails
+
+
+class NeuronThumbnails(_Part):
+    """What each unit of the first hidden layer responds to, over the input plane.
+
+    Like TensorFlow Playground's neuron tiles: every unit's activation on the decision
+    grid, scaled to its own range, tiled into one image (so an update is one
+    ``set_array``). Shows up to ``max_units`` units.
+
+    Args:
+        ax: the Axes to draw on, or None for a new figure.
+        result: a `TrainResult` of a network with a hidden layer on 2-D data.
+        max_units: how many units to show (the first ones).
+
+    Attributes:
+        image: the tiled image; ``tiles`` is the (rows, cols) layout.
+
+    Example:
+        >>> thumbs = NeuronThumbnails(ax, result)
+        >>> thumbs.update(result, epoch=10)
+    """
+
+    def __init__(self, ax: Axes | None, result: TrainResult | None = None, *, max_units: int = 16):
+        self.ax = ax = _own_axes(ax, (3, 3))
+        self.max_units = int(max_units)
+        self.image = ax.imshow(
+            np.full((2, 2), 0.5), cmap="PuOr", vmin=0.0, vmax=1.0, origin="lower"
+        )
+        self.tiles = (1, 1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title("first-layer units", fontsize="small")
+        self.message = ax.text(
+            0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", fontsize="small"
+        )
+        self._set(result)
+
+    def update(self, result: TrainResult | None, epoch: int | None = None) -> None:
+        """Show the units of ``result`` (at ``epoch`` if given)."""
+        self._set(result, epoch)
+        self._draw()
+
+    def _set(self, result: TrainResult | None, epoch: int | None = None) -> None:
+        if (
+            result is None
+            or result.grid_shape is None
+            or len(result.weights) < 4
+            or result.grid_inputs is None
+        ):
+            self.image.set_visible(False)
+            self.message.set_text("" if result is None else "no hidden layer to show")
+            return
+        weights = (
+            result.weights if epoch is None else result.weights_at(_snapshot_index(result, epoch))
+        )
+        from tunelab.training.result import NUMPY_ACTIVATIONS
+
+        act = NUMPY_ACTIVATIONS[result.config.activation]
+        h = act(result.grid_inputs @ weights[0] + weights[1])[:, : self.max_units]
+        g = result.grid_shape[0]
+        units = h.shape[1]
+        cols = int(math.ceil(math.sqrt(units)))
+        rows = int(math.ceil(units / cols))
+        tile = g + 2  # a two-pixel white gutter between tiles
+        mosaic = np.full((rows * tile, cols * tile), np.nan)
+        low, high = h.min(axis=0), h.max(axis=0)
+        span = np.where(high - low > 1e-9, high - low, 1.0)
+        scaled = (h - low) / span
+        for unit in range(units):
+            r, c = divmod(unit, cols)
+            r = rows - 1 - r  # first unit at the top left
+            mosaic[r * tile : r * tile + g, c * tile : c * tile + g] = scaled[:, unit].reshape(g, g)
+        mosaic = np.where(np.isfinite(mosaic), mosaic, 0.5)
+        self.image.set_data(mosaic)
+        self.image.set_extent((0, cols * tile, 0, rows * tile))
+        self.image.set_visible(True)
+        self.tiles = (rows, cols)
+        self.message.set_text("")

@@ -12,6 +12,7 @@ from tunelab.training.engine import (
     trace_count,
     train,
 )
+from tunelab.training.export import save_keras, to_keras
 from tunelab.training.result import METRICS, TrainResult
 
 __all__ = [
@@ -25,7 +26,9 @@ __all__ = [
     "cache_info",
     "clear_cache",
     "lookup",
+    "save_keras",
     "schedules",
+    "to_keras",
     "sweep",
     "trace_count",
     "train",

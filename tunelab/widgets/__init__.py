@@ -11,6 +11,7 @@ from tunelab.widgets.panels import (
     ScheduleExplorer,
     TrainingPanel,
 )
+from tunelab.widgets.playground import Playground
 
 __all__ = [
     "PLOT_KINDS",
@@ -20,6 +21,7 @@ __all__ = [
     "OptimizerPanel",
     "OverfittingPanel",
     "Panel",
+    "Playground",
     "RegularizationPanel",
     "ScheduleExplorer",
     "TrainingPanel",

@@ -128,6 +128,11 @@ class _SurfaceView(_View):
         self.part._set(panel.result, epoch)
 
 
+class _NeuronView(_View):
+    def show_epoch(self, panel, epoch):
+        self.part._set(panel.result, epoch)
+
+
 class _SweepView(_View):
     def show(self, panel):
         if panel.sweep_results:
@@ -152,6 +157,8 @@ def _make_view(kind: str, ax, panel: Panel) -> _View:
         return _ScheduleView(plots.ScheduleCurve(ax, None))
     if kind == "surface":
         return _SurfaceView(plots.LossSurface(ax, panel.data))
+    if kind == "neurons":
+        return _NeuronView(plots.NeuronThumbnails(ax, None))
     if kind == "sweep":
         axis = panel.sweep_axis()
         if axis is None:
@@ -162,7 +169,17 @@ def _make_view(kind: str, ax, panel: Panel) -> _View:
     )
 
 
-PLOT_KINDS = ("boundary", "loss", "loss_log", "accuracy", "weights", "schedule", "surface", "sweep")
+PLOT_KINDS = (
+    "boundary",
+    "loss",
+    "loss_log",
+    "accuracy",
+    "weights",
+    "schedule",
+    "surface",
+    "sweep",
+    "neurons",
+)
 
 
 # ----------------------------------------------------------------------------------------
@@ -380,13 +397,20 @@ class Panel:
         if self.title:
             rows.append(widgets.HTML(f"<b>{html.escape(self.title)}</b>"))
         rows.append(widgets.HTML(_STYLE))
-        visible = [w for w in self.widgets.values()]
-        rows.append(widgets.VBox(visible))
+        rows.append(self.controls_box())
         rows.append(self.canvas_widget)
         rows.append(self.status)
-        rows.append(widgets.HBox([self.play, self.epoch_slider, self.reset_button]))
+        rows.append(widgets.HBox(self.timeline_widgets()))
         rows.append(self.settings_text)
         self.layout = widgets.VBox(rows)
+
+    def controls_box(self) -> widgets.Box:
+        """How the controls are laid out (one per row; subclasses may use a grid)."""
+        return widgets.VBox(list(self.widgets.values()))
+
+    def timeline_widgets(self) -> list[widgets.Widget]:
+        """The row under the status line: Play, the epoch slider and Reset."""
+        return [self.play, self.epoch_slider, self.reset_button]
 
     def _ipython_display_(self):
         from IPython.display import display

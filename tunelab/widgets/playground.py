@@ -1,0 +1,168 @@
+"""`Playground`: every knob at once, in the spirit of TensorFlow Playground.
+
+On top of a `Panel` it adds: Step (advance the timeline by a chunk of epochs), an epoch
+counter, per-unit thumbnails of the first hidden layer, export of the trained network to
+a ``.keras`` file, and a precomputed sweep that follows the slider you last dragged.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from tunelab.training import TrainConfig, save_keras
+from tunelab.training.engine import SWEEP_AXES
+from tunelab.widgets.controls import Control
+from tunelab.widgets.panel import Panel
+from tunelab.widgets.panels import SCHEDULES
+
+FEATURE_SETS = [
+    ("x₁, x₂", ("x1", "x2")),
+    ("+ squares", ("x1", "x2", "x1^2", "x2^2")),
+    ("+ product", ("x1", "x2", "x1*x2")),
+    ("+ sines", ("x1", "x2", "sin(x1)", "sin(x2)")),
+    ("all seven", ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")),
+]
+NETWORKS = [
+    ("linear", ()),
+    ("1×4", (4,)),
+    ("1×8", (8,)),
+    ("2×8", (8, 8)),
+    ("2×16", (16, 16)),
+    ("3×16", (16, 16, 16)),
+    ("2×64", (64, 64)),
+]
+REGULARIZATION = [0.0, 1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1]
+
+
+def playground_controls() -> list[Control]:
+    """Every knob of the playground, in display order."""
+    return [
+        Control("dataset", ["moons", "circles", "xor", "gauss", "spiral", "spiral3"], "Dataset"),
+        Control("noise", [0.0, 0.1, 0.2, 0.3, 0.4, 0.5], "Noise σ"),
+        Control(
+            "val_fraction",
+            [("80 %", 0.2), ("70 %", 0.3), ("50 %", 0.5), ("30 %", 0.7), ("20 %", 0.8)],
+            "Training share",
+        ),
+        Control("features", FEATURE_SETS, "Input features", kind="dropdown"),
+        Control("hidden", NETWORKS, "Hidden layers", kind="dropdown"),
+        Control("activation", ["relu", "tanh", "sigmoid", "linear"], "Activation", "dropdown"),
+        Control(
+            "optimizer",
+            ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"],
+            "Optimizer",
+            kind="dropdown",
+        ),
+        Control("learning_rate", [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0], "Learning rate α"),
+        Control("schedule", SCHEDULES, "LR schedule", kind="dropdown"),
+        Control(
+            "batch_size",
+            [("full batch", None), ("128", 128), ("32", 32), ("8", 8)],
+            "Batch size",
+            kind="dropdown",
+        ),
+        Control("l1", REGULARIZATION, "L1 strength λ₁"),
+        Control("l2", REGULARIZATION, "L2 strength λ₂"),
+        Control("dropout", [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6], "Dropout rate p"),
+        Control("epochs", [50, 100, 200, 300, 500, 1000], "Epochs"),
+    ]
+
+
+class Playground(Panel):
+    """Every knob together: data, features, network, optimizer, schedule, penalties.
+
+    Args:
+        data, config: starting dataset settings and `TrainConfig` (defaults: moons, a 2×8
+            tanh network with Adam).
+        hidden, locked: controls to hide or lock (teacher mode, like TensorFlow
+            Playground's classroom checkboxes).
+        export_path: where Export writes the trained network (a ``.keras`` file).
+
+    Example:
+        >>> pg = Playground(hidden=("dropout",), locked=("dataset",))
+        >>> Playground.from_settings(pg.settings)
+    """
+
+    def __init__(
+        self,
+        data: dict | None = None,
+        config: TrainConfig | None = None,
+        *,
+        export_path: str | Path = "playground.keras",
+        **kwargs,
+    ):
+        config = config or TrainConfig(
+            hidden=(8, 8), activation="tanh", learning_rate=0.03, epochs=300, snapshots=60
+        )
+        settings = {"dataset": "moons", "noise": 0.2, "features": ("x1", "x2")}
+        settings.update(data or {})
+        self.export_path = Path(export_path)
+        self.step_button = widgets.Button(description="Step", icon="step-forward")
+        self.export_button = widgets.Button(description="Export .keras", icon="download")
+        self.counter = widgets.HTML()
+        self._last_slider = "l2"
+        kwargs.setdefault("plots", ("boundary", "loss", "neurons"))
+        kwargs.setdefault("figsize", (11.5, 3.6))
+        super().__init__(settings, config, playground_controls(), **kwargs)
+        self.step_button.on_click(lambda _: self.step())
+        self.export_button.on_click(lambda _: self.export())
+        self.epoch_slider.observe(lambda _: self._update_counter(), names="value")
+
+    # The precomputed sweep follows the slider the learner dragged last.
+    def sweep_axis(self):
+        field = getattr(self, "_last_slider", "l2")
+        return field, list(self.controls[field].choices)
+
+    def _refresh(self, changed, *, from_code=False):
+        if changed in SWEEP_AXES and changed in self.controls and changed != self._last_slider:
+            self._last_slider = changed
+            changed = None  # precompute the new slider's positions on this move
+        super()._refresh(changed, from_code=from_code)
+        self._update_counter()
+
+    def controls_box(self) -> widgets.Box:
+        items = list(self.widgets.values())
+        for widget in items:
+            widget.layout.width = "330px"
+            widget.style.description_width = "110px"
+        return widgets.GridBox(
+            items, layout=widgets.Layout(grid_template_columns="repeat(3, 340px)")
+        )
+
+    def timeline_widgets(self) -> list[widgets.Widget]:
+        return [
+            self.play,
+            self.step_button,
+            self.epoch_slider,
+            self.counter,
+            self.reset_button,
+            self.export_button,
+        ]
+
+    def step(self) -> None:
+        """Advance the timeline by a chunk of epochs (a tenth of the run)."""
+        if self.result is None:
+            return
+        chunk = max(1, self.result.epochs_run // 10)
+        self.epoch_slider.value = min(self.epoch_slider.value + chunk, self.epoch_slider.max)
+        self.show_epoch(self.epoch_slider.value)
+
+    def _update_counter(self) -> None:
+        if self.result is not None:
+            self.counter.value = (
+                f"<b>epoch {self.epoch_slider.value}</b> / {self.result.epochs_run}"
+            )
+
+    def export(self) -> Path | None:
+        """Save the trained network as a Keras model file; the status line says where."""
+        try:
+            path = save_keras(self.result, self.export_path)
+        except Exception as exc:
+            self._set_status(f"Export failed: {type(exc).__name__}: {exc}", "error")
+            return None
+        self._set_status(
+            f"Saved the trained network to {path} (open it with keras.models.load_model)"
+        )
+        return path
