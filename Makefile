@@ -5,13 +5,14 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8888
+APP_PORT ?= 8866
 PYTEST_ARGS ?=
 # Tests, nbval's kernels and the browser tests' kernels all run with the network blocked.
 OFFLINE := PYTHONPATH=$(CURDIR)/tests/offline
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test lint unit notebooks browser bench app clean
+.PHONY: lab test lint unit notebooks bench app clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +44,11 @@ unit: $(VENV)/.installed-dev
 
 notebooks: $(VENV)/.installed-dev
 	$(OFFLINE) $(PY) -m pytest notebooks --nbval-lax --nbval-current-env $(PYTEST_ARGS)
+
+# The playground as a standalone page (Voilà: outputs only, no code), for a projector.
+app: $(VENV)/.installed
+	$(VENV)/bin/voila app/playground.ipynb --Voila.ip=127.0.0.1 --port=$(APP_PORT) --token \
+		--theme=light
 
 bench: $(VENV)/.installed
 	$(PY) -m tunelab.bench
