@@ -102,3 +102,22 @@ def test_importing_tunelab_prints_nothing_to_stderr(tmp_path):
     run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True)
     assert run.returncode == 0, run.stderr.decode()
     assert run.stderr.decode().strip() == ""
+
+
+TENSORFLOW_IMPORT = re.compile(r"^\s*(import|from)\s+(tensorflow|keras|keras_tuner)\b", re.M)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_import_tunelab_before_tensorflow(notebook):
+    # tunelab silences TensorFlow's C++ start-up messages only if it loads TensorFlow.
+    for cell in json.loads(notebook.read_text())["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] != "code":
+            continue
+        if re.search(r"^\s*import tunelab\b", source, re.M):
+            tunelab_at = re.search(r"^\s*import tunelab\b", source, re.M).start()
+            early = TENSORFLOW_IMPORT.search(source[:tunelab_at])
+            assert early is None, f"{early.group(0)!r} comes before `import tunelab`"
+            return
+        assert not TENSORFLOW_IMPORT.search(source), "TensorFlow imported before tunelab"
+    pytest.fail("the notebook never imports tunelab")
