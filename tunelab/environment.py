@@ -17,7 +17,7 @@ REQUIREMENTS = (
     ("matplotlib", "3.8", "plots"),
     ("ipywidgets", "8.1", "sliders"),
     ("ipympl", "0.9.4", "live figures in JupyterLab"),
-    ("scikit-learn", "1.4", "reference models and search"),
+    ("scikit-learn", "1.8", "reference models and search"),
 )
 
 

@@ -1,0 +1,271 @@
+"""Lesson 04 (L1 and L2 regularization): measurements on trained networks and self-checks.
+
+The measurements turn what a panel shows into numbers a lesson can print and assert: how
+many weights L1 has driven to zero, how steep the decision surface is, how far two runs'
+weights are apart. The checks grade the lesson's exercises and never raise for a wrong
+answer.
+
+Example:
+    >>> from tunelab.exercises import regularization as ex
+    >>> ex.small_fraction(result)  # share of kernel weights with |w| < 1e-3
+    >>> ex.check_keras_strength(0.005)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from tunelab.exercises import Feedback, feedback, not_answered
+
+__all__ = [
+    "SMALL_WEIGHT",
+    "boundary_length",
+    "check_keras_strength",
+    "check_penalty_gradient",
+    "check_sklearn_c",
+    "kernel_weights",
+    "logit_slope",
+    "max_weight_difference",
+    "small_fraction",
+    "sweep_table",
+]
+
+SMALL_WEIGHT = 1e-3  # the threshold of the engine's "small_weights" metric and the histogram
+
+
+# ----------------------------------------------------------------------------------------
+# Measurements
+
+
+def kernel_weights(result: Any) -> np.ndarray:
+    """Every kernel weight of a result as one flat array (biases excluded, as L1/L2 do).
+
+    Example:
+        >>> kernel_weights(res).size  # 2·64 + 64·64 + 64·1 for hidden=(64, 64)
+    """
+    return np.concatenate([np.ravel(w) for w in result.weights[0::2]])
+
+
+def small_fraction(result: Any, threshold: float = SMALL_WEIGHT) -> float:
+    """The fraction of kernel weights with ``|w| < threshold``.
+
+    Example:
+        >>> small_fraction(l1_result), small_fraction(l1_result, threshold=1e-2)
+    """
+    if not threshold > 0:
+        raise ValueError(f"Expected `threshold` to be > 0. Received: threshold={threshold}")
+    return float(np.mean(np.abs(kernel_weights(result)) < threshold))
+
+
+def _logit_grid(result: Any) -> np.ndarray:
+    from tunelab.training.result import unpack_forward
+
+    if result.grid_inputs is None or result.grid_shape is None:
+        raise ValueError(
+            "Expected a result trained on a 2-D dataset (it has a decision-surface grid); "
+            "this one has none."
+        )
+    z = unpack_forward(result.weights, result.config.activation, result.grid_inputs)
+    if z.shape[1] != 1:
+        raise ValueError("Expected a binary classifier (one output logit).")
+    return z[:, 0].reshape(result.grid_shape)
+
+
+def logit_slope(result: Any) -> float:
+    """Mean steepness |∇z| of the network's logit z over the plotted square, per unit of x.
+
+    A large value means the output jumps from one class to the other in a thin band (an
+    overconfident, wiggly boundary); small weights give a gentle, smooth transition.
+
+    Example:
+        >>> logit_slope(unregularized), logit_slope(regularized)
+    """
+    z = _logit_grid(result)
+    points = result.grid_points
+    rows, cols = result.grid_shape
+    dx = (points[:, 0].max() - points[:, 0].min()) / (cols - 1)
+    dy = (points[:, 1].max() - points[:, 1].min()) / (rows - 1)
+    grad_y, grad_x = np.gradient(z.astype(np.float64), dy, dx)
+    return float(np.mean(np.hypot(grad_x, grad_y)))
+
+
+def boundary_length(result: Any) -> int:
+    """Length of the decision boundary in grid steps: neighbouring grid points of different class.
+
+    Example:
+        >>> boundary_length(unregularized) > boundary_length(regularized)
+    """
+    side = _logit_grid(result) > 0
+    return int(np.sum(side[1:] != side[:-1]) + np.sum(side[:, 1:] != side[:, :-1]))
+
+
+def max_weight_difference(a: Any, b: Any) -> float:
+    """The largest absolute difference between two results' weights (same shapes).
+
+    Example:
+        >>> max_weight_difference(l2_run, weight_decay_run)
+    """
+    return max(float(np.max(np.abs(x - y))) for x, y in zip(a.weights, b.weights, strict=True))
+
+
+def sweep_table(results: Sequence[Any], field: str) -> str:
+    """A text table of final losses, gap and training accuracy against one setting.
+
+    Example:
+        >>> print(sweep_table(tl.sweep(data, cfg, l2=[0, 1e-3, 1e-2]), "l2"))
+    """
+    lines = [f"{field:>8} {'train loss':>11} {'val loss':>9} {'gap':>7} {'train acc':>10}"]
+    for r in results:
+        lines.append(
+            f"{getattr(r.config, field):>8.2g} {r.final('train_loss'):>11.3f} "
+            f"{r.final('val_loss'):>9.3f} {r.gap:>7.3f} {r.final('train_acc'):>10.2f}"
+        )
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------------
+# Exercise checks
+
+
+def _as_number(answer: Any) -> float | None:
+    if isinstance(answer, bool):
+        return None
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-3)
+
+
+def check_keras_strength(answer: Any) -> Feedback:
+    """Exercise 1: a textbook's ½·λ′·Σw² with λ′ = 0.01, written for ``keras.regularizers.L2``.
+
+    Example:
+        >>> check_keras_strength(0.005).passed
+        True
+    """
+    if answer is None:
+        return not_answered("Write ½·λ′·Σw² in the form λ·Σw² and read off λ.")
+    value = _as_number(answer)
+    if value is None:
+        return Feedback(False, f"Expected a number such as 0.1. Received: {answer!r}")
+    if _close(value, 0.01):
+        return Feedback(
+            False,
+            "Not quite: L2(0.01) adds 0.01·Σw², twice the textbook's ½·0.01·Σw². The same "
+            "number means a different penalty under the two conventions.",
+        )
+    if _close(value, 0.02):
+        return Feedback(
+            False,
+            "Not quite: that is the other direction. ½·λ′ with λ′ = 0.01 is 0.005, so Keras "
+            "needs a smaller number, not a larger one.",
+        )
+    return feedback(
+        _close(value, 0.005),
+        "Right: ½·0.01·Σw² = 0.005·Σw², so keras.regularizers.L2(0.005) (and "
+        "TrainConfig(l2=0.005)) give the textbook's penalty and its gradient 0.01·w.",
+        f"Not quite: {value:g}·Σw² is not ½·0.01·Σw². Match the factor in front of Σw².",
+    )
+
+
+def check_sklearn_c(answer: Any) -> Feedback:
+    """Exercise 2: the ``C`` of scikit-learn's L1 logistic regression for l1 = 0.02, n = 200.
+
+    Example:
+        >>> check_sklearn_c(0.25).passed
+        True
+    """
+    if answer is None:
+        return not_answered("Divide C·Σᵢ lossᵢ + Σ|w| by C·n and compare with mean loss + λ·Σ|w|.")
+    value = _as_number(answer)
+    if value is None or value <= 0:
+        return Feedback(False, f"Expected a positive number such as 1.0. Received: {answer!r}")
+    if _close(value, 0.125):
+        return Feedback(
+            False,
+            "Not quite: the 2 in C = 1/(2·λ·n) comes from the ½ in L2's ½·Σw². The L1 "
+            "penalty Σ|w| has no ½.",
+        )
+    if _close(value, 4.0):
+        return Feedback(
+            False, "Not quite: C is an inverse strength; a larger λ or n needs a smaller C."
+        )
+    if _close(value, 1 / 0.02):
+        return Feedback(False, "Not quite: sklearn sums the loss over the n examples; use n too.")
+    return feedback(
+        _close(value, 0.25),
+        "Right: C·Σᵢ lossᵢ + Σ|w| divided by C·n is mean loss + Σ|w|/(C·n), so "
+        "C = 1/(λ·n) = 1/(0.02·200) = 0.25.",
+        f"Not quite: C = {value:g} gives λ = 1/(C·n) = {1 / (value * 200):.3g}, not 0.02.",
+    )
+
+
+def _reference_gradient(w: np.ndarray, l1: float, l2: float) -> np.ndarray:
+    from tunelab.training.backend import tf
+
+    variable = tf.Variable(w)
+    with tf.GradientTape() as tape:
+        penalty = l1 * tf.reduce_sum(tf.abs(variable)) + l2 * tf.reduce_sum(tf.square(variable))
+    return tape.gradient(penalty, variable).numpy()
+
+
+def check_penalty_gradient(fn: Callable[..., Any] | None) -> Feedback:
+    """Exercise 3: ``fn(w, l1, l2)`` must return the gradient of l1·Σ|w| + l2·Σw².
+
+    It is compared with TensorFlow's automatic differentiation at weights with no zeros.
+
+    Example:
+        >>> check_penalty_gradient(lambda w, l1, l2: l1 * np.sign(w) + 2 * l2 * w).passed
+        True
+    """
+    if fn is None:
+        return not_answered("Differentiate each term: d|w|/dw and d(w²)/dw.")
+    if not callable(fn):
+        return Feedback(False, f"Expected a function fn(w, l1, l2). Received: {fn!r}")
+    rng = np.random.default_rng(4)
+    w = rng.uniform(0.1, 1.5, size=(3, 4)) * rng.choice([-1.0, 1.0], size=(3, 4))
+    w = w.astype(np.float32)
+    for l1, l2 in ((0.01, 0.0), (0.0, 0.01), (0.003, 0.02)):
+        try:
+            got = np.asarray(fn(w.copy(), l1, l2), dtype=np.float64)
+        except Exception as exc:  # a learner's bug is feedback, not a crash
+            return Feedback(False, f"Your function raised {type(exc).__name__}: {exc}")
+        if got.shape != w.shape:
+            return Feedback(
+                False, f"Expected an array shaped like w {w.shape}. Received shape {got.shape}."
+            )
+        want = _reference_gradient(w, l1, l2)
+        if np.allclose(got, want, rtol=1e-4, atol=1e-7):
+            continue
+        case = f"for l1={l1}, l2={l2}"
+        if np.allclose(got, -want, rtol=1e-4, atol=1e-7):
+            return Feedback(
+                False,
+                f"Not quite ({case}): the sign is flipped. The gradient points uphill; the "
+                "update w ← w − α·gradient subtracts it.",
+            )
+        if l1 == 0 and np.allclose(got, l2 * np.sign(w), rtol=1e-4):
+            return Feedback(
+                False, f"Not quite ({case}): l2·sign(w) is L1's gradient. d(w²)/dw = 2w."
+            )
+        if l1 == 0 and np.allclose(got, l2 * w, rtol=1e-4):
+            return Feedback(
+                False,
+                f"Not quite ({case}): l2·w is the gradient of ½·l2·Σw². This course's penalty "
+                "is l2·Σw², whose gradient is 2·l2·w.",
+            )
+        return Feedback(False, f"Not quite ({case}): your gradient differs from TensorFlow's.")
+    return Feedback(
+        True,
+        "Right: l1·sign(w) + 2·l2·w, the same as tf.GradientTape finds (for w ≠ 0; at w = 0 "
+        "|w| has no derivative and TensorFlow uses 0).",
+    )
