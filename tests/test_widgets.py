@@ -22,6 +22,9 @@ from tunelab.widgets import (  # noqa: E402
 )
 
 
+COMPILE_NOTE = " (first run of this network shape, compiling included)"
+
+
 class CountingEngine:
     """The real engine, counting how many settings it actually had to train."""
 
@@ -85,7 +88,8 @@ def test_each_control_changes_picture_status_and_config_and_back_restores_it(pan
         assert panel.config == start_config
         assert panel.result is real_engine.train(panel.data, panel.config)  # from the cache
         assert same(picture(panel), start_picture), field
-        assert panel.status_text == start_status
+        # The first move of a new network shape says it included compiling; the rest match.
+        assert panel.status_text == start_status.replace(COMPILE_NOTE, "")
 
 
 def test_rapid_moves_train_far_fewer_settings_and_end_on_the_last_value():

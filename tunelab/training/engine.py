@@ -559,19 +559,25 @@ def cache_info() -> dict:
     }
 
 
-def _padded(configs: list[TrainConfig]) -> list[TrainConfig]:
-    """Repeat the last config up to a power of two.
+def _padded(configs: list[TrainConfig], requested: int) -> list[TrainConfig]:
+    """Repeat the last config up to the power of two at or above ``requested``.
 
     XLA compiles once per input shape; rounding the number of settings up keeps a panel
-    that sweeps 7, then 9, then 12 values to one compilation per size class.
+    that sweeps 7, then 9, then 12 values to one compilation per size class. The size
+    follows what was asked for, not what was missing from the cache, so a sweep that
+    partly overlaps an earlier one reuses the earlier one's compiled code.
     """
-    size = 1 << (len(configs) - 1).bit_length()
+    size = 1 << (max(requested, len(configs)) - 1).bit_length()
     return configs + [configs[-1]] * (size - len(configs))
 
 
-def _run(data: Dataset, wanted: list[TrainConfig]) -> list[TrainResult]:
+# (function key, settings, training examples, validation examples) already compiled by XLA
+_COMPILED_SHAPES: set[tuple] = set()
+
+
+def _run(data: Dataset, wanted: list[TrainConfig], requested: int = 1) -> list[TrainResult]:
     """Train configs that differ only in SWEEP_AXES together, in one compiled call."""
-    configs = _padded(wanted)
+    configs = _padded(wanted, requested)
     base = configs[0]
     plan = _Plan(data, base)
     fn = _function_for(plan)
@@ -624,6 +630,9 @@ def _run(data: Dataset, wanted: list[TrainConfig]) -> list[TrainResult]:
         for key, value in out.items()
     }
     seconds = time.perf_counter() - start
+    shape = (plan.key(), len(configs), len(data.y_train), len(data.y_val))
+    compiled = shape not in _COMPILED_SHAPES
+    _COMPILED_SHAPES.add(shape)
     points, grid_inputs = _grid_points(data, base.grid_size)
     shapes = [w.shape[1:] for w in out["params"]]
     results = []
@@ -645,6 +654,7 @@ def _run(data: Dataset, wanted: list[TrainConfig]) -> list[TrainResult]:
                 stopped_at=int(out["stopped_at"][k]) or None,
                 best_epoch=int(out["best_epoch"][k]) if config.patience else None,
                 seconds=seconds / len(wanted),
+                compiled=compiled,
                 grid_points=points,
                 grid_inputs=grid_inputs,
                 grid_shape=(base.grid_size, base.grid_size) if data.extent is not None else None,
@@ -737,7 +747,7 @@ def sweep(data: Dataset, config: TrainConfig, **axes) -> list[TrainResult]:
     todo = list(dict.fromkeys(todo))
     fresh = {}
     if todo:
-        for c, result in zip(todo, _run(data, todo), strict=True):
+        for c, result in zip(todo, _run(data, todo, len(configs)), strict=True):
             fresh[(data.fingerprint, c)] = result
         _CACHE.put_many(fresh.items())
     return [fresh.get(key) or _CACHE.get(key) for key in keys]

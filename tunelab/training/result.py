@@ -68,6 +68,7 @@ class TrainResult:
             keeps its last healthy weights, so no NaN reaches a plot.
         stopped_at, best_epoch: early stopping's stop epoch and best validation epoch.
         seconds: wall time of the compiled training call (shared equally in a sweep).
+        compiled: whether that call first compiled the network shape (seconds include it).
         grid_points, grid_shape: the raw input points of the decision-surface grid.
         snapshot_epochs: epochs (0 = initial) at which the weights were recorded;
             ``surface_at(epoch)`` turns them into a decision surface on demand.
@@ -96,6 +97,7 @@ class TrainResult:
     path: np.ndarray | None
     steps_per_epoch: int
     data_fingerprint: str
+    compiled: bool = False
     _surfaces: dict = field(default_factory=dict, repr=False)
 
     @property

@@ -1,0 +1,657 @@
+"""Lesson 07 (data remedies): augmentation, resampling, per-class scores, batch-size noise.
+
+The helpers build the datasets the lesson trains on (noisy copies of the training points,
+a class-balanced resample), measure what accuracy hides (precision and recall per class)
+and what a mini-batch does to the gradient, and grade the exercises. Two small panels
+extend `tunelab.widgets.Panel` for the lesson: one augments its training set, one reports
+per-class scores at a decision threshold you choose.
+
+Example:
+    >>> from tunelab.exercises import data_remedies as ex
+    >>> bigger = ex.augment_with_noise(data, copies=7, sigma=0.2)
+    >>> ex.per_class(result, data, threshold=0.5)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from tunelab.datasets import Dataset
+from tunelab.exercises import Feedback, not_answered
+from tunelab.training import TrainConfig
+from tunelab.widgets.controls import Control
+from tunelab.widgets.panel import Panel
+
+__all__ = [
+    "CONFUSION",
+    "AugmentationPanel",
+    "ClassReport",
+    "ImbalancePanel",
+    "augment_with_noise",
+    "batch_table",
+    "check_precision_recall",
+    "check_ridge_alpha",
+    "check_steps",
+    "fit_linear",
+    "gradient_noise",
+    "loss_on",
+    "ms_per_epoch",
+    "per_class",
+    "resample_balanced",
+    "table",
+    "weighted_loss",
+    "wobble",
+]
+
+
+# ----------------------------------------------------------------------------------------
+# Datasets
+
+
+def _check_binary(data: Dataset, what: str) -> None:
+    if not isinstance(data, Dataset):
+        raise TypeError(f"Expected a tunelab Dataset. Received: {type(data).__name__}")
+    if data.task != "binary":
+        raise ValueError(
+            f"{what} is defined here for binary classification; {data.name!r} is "
+            f"{data.task}. Received: task={data.task!r}"
+        )
+
+
+def augment_with_noise(data: Dataset, copies: int, sigma: float, seed: int = 0) -> Dataset:
+    """The training set plus ``copies`` jittered copies of every training point.
+
+    Each copy adds Gaussian noise of standard deviation ``sigma`` to the raw input point
+    (before any feature crosses) and keeps its label. The validation split is unchanged.
+
+    Args:
+        data: a `Dataset` with raw 2-D (or 1-D) points.
+        copies: how many noisy copies of each training point to add (0 keeps the data).
+        sigma: standard deviation of the jitter, in the units of the points; 0 repeats
+            each point unchanged, which leaves the full-batch loss (a mean) unchanged.
+        seed: seeds the jitter.
+
+    Returns:
+        A `Dataset` with ``(copies + 1) * n_train`` training examples, the originals first.
+
+    Example:
+        >>> augment_with_noise(data.with_train_size(40), copies=7, sigma=0.2).x_train.shape
+        (320, 2)
+    """
+    if isinstance(copies, bool) or not isinstance(copies, int | np.integer) or copies < 0:
+        raise ValueError(f"Expected `copies` to be an integer >= 0. Received: copies={copies!r}")
+    if not isinstance(sigma, int | float | np.floating) or not 0 <= sigma < math.inf:
+        raise ValueError(f"Expected `sigma` to be a number >= 0. Received: sigma={sigma!r}")
+    if data.name == "breast_cancer":
+        raise ValueError("Expected a toy dataset with raw points; breast_cancer has none.")
+    rng = np.random.default_rng(seed)
+    points = data.points_train.astype(np.float64)
+    jittered = [points + sigma * rng.standard_normal(points.shape) for _ in range(int(copies))]
+    new_points = np.concatenate([points, *jittered]).astype(np.float32)
+    return dataclasses.replace(
+        data,
+        x_train=data.featurize(new_points),
+        y_train=np.tile(data.y_train, int(copies) + 1),
+        points_train=new_points,
+    )
+
+
+def resample_balanced(data: Dataset, n: int | None = None, seed: int = 0) -> Dataset:
+    """A training set of ``n`` examples drawn with replacement, half from each class.
+
+    The minority class is oversampled (its points repeat), the majority class is
+    undersampled when ``n`` is smaller than twice its count. In expectation the mean loss on
+    this set equals the ``class_weight="balanced"`` loss on the original set.
+
+    Args:
+        data: a binary `Dataset`.
+        n: size of the resampled training set (even); defaults to ``len(data.y_train)``
+            rounded down to even, so the network's input shape does not change.
+        seed: seeds the draw.
+
+    Returns:
+        A `Dataset` whose training split holds ``n // 2`` examples of each class,
+        interleaved; the validation split is unchanged.
+
+    Example:
+        >>> np.bincount(resample_balanced(data).y_train.astype(int))
+        array([160, 160])
+    """
+    _check_binary(data, "Balanced resampling")
+    n = len(data.y_train) if n is None else n
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
+        raise ValueError(f"Expected `n` to be an integer >= 2. Received: n={n!r}")
+    rng = np.random.default_rng(seed)
+    per_class = int(n) // 2
+    picks = [
+        rng.choice(np.flatnonzero(data.y_train == label), size=per_class, replace=True)
+        for label in (0, 1)
+    ]
+    index = np.stack(picks, axis=1).ravel()  # 0, 1, 0, 1, …: every prefix stays balanced
+    return dataclasses.replace(
+        data,
+        x_train=data.x_train[index],
+        y_train=data.y_train[index],
+        points_train=data.points_train[index],
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# Measurements
+
+
+def _logits(result: Any, x: np.ndarray) -> np.ndarray:
+    from tunelab.training.result import unpack_forward  # imports TensorFlow: keep it lazy
+
+    return unpack_forward(result.weights, result.config.activation, x).astype(np.float64)
+
+
+def _binary_ce(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+
+
+def loss_on(result: Any, x: np.ndarray, y: np.ndarray) -> float:
+    """Mean data loss of a result's final weights on ``(x, y)`` (cross-entropy or MSE).
+
+    Use it for the loss on the *original* training points of a network trained on an
+    augmented or resampled set, whose history holds the loss on that bigger set.
+
+    Example:
+        >>> loss_on(res, small.x_train, small.y_train)
+    """
+    z = _logits(result, x)
+    y = np.asarray(y, np.float64)
+    if result.task == "regression":
+        return float(np.mean((z[:, 0] - y) ** 2))
+    if result.task == "binary":
+        return float(np.mean(_binary_ce(z[:, 0], y)))
+    z = z - z.max(axis=1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    return float(-np.mean(logp[np.arange(len(y)), y.astype(int)]))
+
+
+def weighted_loss(result: Any, data: Dataset) -> float:
+    """The ``class_weight="balanced"`` training loss of a binary result's final weights.
+
+    Each example's loss is multiplied by ``n / (2 · n_class)`` and the products are
+    averaged over all ``n`` examples, as Keras's ``class_weight`` does.
+
+    Example:
+        >>> weighted_loss(res, data)
+    """
+    _check_binary(data, "The balanced class-weighted loss")
+    y = data.y_train.astype(int)
+    counts = np.bincount(y, minlength=2)
+    weights = (len(y) / (2 * counts))[y]
+    return float(np.mean(weights * _binary_ce(_logits(result, data.x_train)[:, 0], y)))
+
+
+def _spread(values: Sequence[float]) -> str:
+    values = np.asarray(values, np.float64)
+    return f"{values.mean():.3f} ({values.min():.3f}–{values.max():.3f})"
+
+
+def table(rows: dict[str, Sequence[Any]], real: Dataset | None = None) -> str:
+    """A text table of runs: training loss, validation loss, gap, validation accuracy.
+
+    Each cell is the mean over a row's runs (seeds), with the range in brackets.
+
+    Args:
+        rows: ``{row name: [TrainResult, …]}``.
+        real: if given, the training loss is measured on ``real``'s training points (say,
+            the original points of an augmented set) instead of read from the history.
+
+    Example:
+        >>> print(table({"40 points": runs_small, "320 points": runs_large}))
+    """
+    name_width = max(len(name) for name in rows)
+    header = "training loss" if real is None else "loss on the original points"
+    width = max(21, len(header))
+    lines = [
+        f"{'':>{name_width}}  {header:<{width}}  {'validation loss':<21}  {'gap':<21}  val acc"
+    ]
+    for name, runs in rows.items():
+        if real is None:
+            train = [r.final("train_loss") for r in runs]
+        else:
+            train = [loss_on(r, real.x_train, real.y_train) for r in runs]
+        val = [r.final("val_loss") for r in runs]
+        gap = np.subtract(val, train)
+        acc = np.mean([r.final("val_acc") for r in runs])
+        lines.append(
+            f"{name:>{name_width}}  {_spread(train):<{width}}  {_spread(val):<21}  "
+            f"{_spread(gap):<21}  {acc:.3f}"
+        )
+    return "\n".join(lines)
+
+
+def ms_per_epoch(result: Any) -> float:
+    """Wall time per epoch of the compiled engine, in milliseconds (shared in a sweep)."""
+    return 1000.0 * result.seconds / max(result.epochs_run, 1)
+
+
+def wobble(result: Any, last: int = 50) -> float:
+    """How much the training loss jumps from epoch to epoch near the end of training.
+
+    The standard deviation of the epoch-to-epoch change of the training loss over the
+    ``last`` epochs: near 0 for full batch, larger the noisier the steps.
+
+    Example:
+        >>> wobble(res_batch8) > wobble(res_full)
+    """
+    changes = np.diff(np.asarray(result.history["train_loss"])[-(last + 1) :])
+    return float(np.std(changes)) if changes.size else 0.0
+
+
+def batch_table(
+    runs: dict[str, Sequence[Any]], timed: dict[str, Any], noise: dict[int, float], n_train: int
+) -> str:
+    """Batch sizes side by side: steps and time per epoch, gradient noise, wobble, losses.
+
+    Args:
+        runs: ``{name: [TrainResult, …]}``, the same config but the batch size, one per seed.
+        timed: ``{name: TrainResult}`` from a call that did not have to compile.
+        noise: ``{batch size: noise}`` from `gradient_noise`.
+        n_train: the number of training examples (the full batch's size).
+
+    Example:
+        >>> print(batch_table(by_batch, timed, noise, n_train=320))
+    """
+    lines = [
+        f"{'batch':>10}  steps/epoch  ms/epoch  ms/step  gradient noise  wobble   "
+        "train loss  val loss  best val loss"
+    ]
+    for name, results in runs.items():
+        first = results[0]
+        size = first.config.batch_size or n_train
+        ms = ms_per_epoch(timed[name])
+        lines.append(
+            f"{name:>10}  {first.steps_per_epoch:>11}  {ms:>8.2f}  "
+            f"{ms / first.steps_per_epoch:>7.3f}  {noise.get(size, float('nan')):>14.3f}  "
+            f"{np.mean([wobble(r) for r in results]):>6.4f}  "
+            f"{np.mean([r.final('train_loss') for r in results]):>10.3f}  "
+            f"{np.mean([r.final('val_loss') for r in results]):>8.3f}  "
+            f"{np.mean([r.history['val_loss'].min() for r in results]):>13.3f}"
+        )
+    return "\n".join(lines)
+
+
+@dataclasses.dataclass(frozen=True)
+class ClassReport:
+    """Accuracy, and precision and recall of each class, at one decision threshold.
+
+    Attributes:
+        threshold: a point is predicted class 1 when its probability is above this.
+        accuracy: fraction of points classified correctly.
+        precision: per class, of the points predicted as that class, the fraction that are.
+        recall: per class, of the points of that class, the fraction found.
+        counts: how many points of each class there are.
+    """
+
+    threshold: float
+    accuracy: float
+    precision: tuple[float, float]
+    recall: tuple[float, float]
+    counts: tuple[int, int]
+
+    def __str__(self) -> str:
+        return (
+            f"accuracy {self.accuracy:.3f} · class 0 (n={self.counts[0]}): precision "
+            f"{self.precision[0]:.2f} recall {self.recall[0]:.2f} · class 1 "
+            f"(n={self.counts[1]}): precision {self.precision[1]:.2f} recall {self.recall[1]:.2f}"
+        )
+
+
+def per_class(
+    result: Any, data: Dataset, threshold: float = 0.5, split: str = "val"
+) -> ClassReport:
+    """Per-class precision and recall of a binary classifier, on the validation split.
+
+    Args:
+        result: a `TrainResult` of a binary task.
+        data: the `Dataset` whose ``split`` is scored.
+        threshold: predict class 1 when P(class 1) > threshold.
+        split: ``"val"`` or ``"train"``.
+
+    Returns:
+        A `ClassReport`. A class that is never predicted has precision 0 by convention.
+
+    Example:
+        >>> print(per_class(res, data, threshold=0.2))
+    """
+    _check_binary(data, "Per-class precision and recall")
+    if split not in ("val", "train"):
+        raise ValueError(f'Expected `split` to be "val" or "train". Received: split={split!r}')
+    if not 0 < threshold < 1:
+        raise ValueError(f"Expected `threshold` in (0, 1). Received: threshold={threshold}")
+    x, y = (data.x_val, data.y_val) if split == "val" else (data.x_train, data.y_train)
+    truth = y.astype(int) == 1
+    predicted = result.predict(x) > threshold
+    precision, recall = [], []
+    for positive, actual in ((~predicted, ~truth), (predicted, truth)):
+        hits = int(np.sum(positive & actual))
+        precision.append(hits / max(int(positive.sum()), 1))
+        recall.append(hits / max(int(actual.sum()), 1))
+    return ClassReport(
+        threshold=float(threshold),
+        accuracy=float(np.mean(predicted == truth)),
+        precision=(precision[0], precision[1]),
+        recall=(recall[0], recall[1]),
+        counts=(int((~truth).sum()), int(truth.sum())),
+    )
+
+
+def gradient_noise(
+    result: Any, data: Dataset, batch_sizes: Sequence[int], draws: int = 400, seed: int = 0
+) -> dict[int, float]:
+    """How far a mini-batch gradient typically lands from the full-batch gradient.
+
+    At the result's final weights, draws ``draws`` mini-batches of ``B`` distinct training
+    examples (as one shuffled epoch would) for every ``B`` in ``batch_sizes`` and measures
+    the root-mean-square of ``‖g_batch − g_full‖`` over all weights and biases: the noise
+    one step of that batch size carries. Theory: it shrinks like
+    ``sqrt((n − B) / (B · (n − 1)))``, so it is 0 for the full batch.
+
+    Returns:
+        ``{B: noise}``.
+
+    Example:
+        >>> gradient_noise(res, data, [8, 32, 128])
+    """
+    from tunelab.training.backend import tf
+
+    n = len(data.y_train)
+    for b in batch_sizes:
+        if isinstance(b, bool) or not isinstance(b, int | np.integer) or not 1 <= b <= n:
+            raise ValueError(
+                f"Expected every batch size to be an integer between 1 and the training size "
+                f"{n}. Received: batch_sizes={list(batch_sizes)!r}"
+            )
+    per_example = _per_example_gradients(result, data, tf)  # (n, parameters)
+    full = per_example.mean(axis=0)
+    rng = np.random.default_rng(seed)
+    noise = {}
+    for b in batch_sizes:
+        squared = [
+            np.sum((per_example[rng.choice(n, int(b), replace=False)].mean(axis=0) - full) ** 2)
+            for _ in range(draws)
+        ]
+        noise[int(b)] = float(np.sqrt(np.mean(squared)))
+    return noise
+
+
+def _per_example_gradients(result: Any, data: Dataset, tf: Any) -> np.ndarray:
+    params = [tf.Variable(w.astype(np.float32)) for w in result.weights]
+    act = {"relu": tf.nn.relu, "tanh": tf.tanh, "sigmoid": tf.sigmoid, "linear": tf.identity}[
+        result.config.activation
+    ]
+    x = tf.constant(data.x_train)
+    y = tf.constant(data.y_train)
+    with tf.GradientTape() as tape:
+        h = x
+        for layer in range(len(params) // 2):
+            h = h @ params[2 * layer] + params[2 * layer + 1]
+            if layer < len(params) // 2 - 1:
+                h = act(h)
+        if result.task == "binary":
+            loss = tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=h[:, 0])
+        elif result.task == "multiclass":
+            loss = tf.nn.sparse_softmax_cross_entropy_with_logits(tf.cast(y, tf.int32), h)
+        else:
+            loss = tf.square(h[:, 0] - y)
+    jacobians = tape.jacobian(loss, params)
+    return np.concatenate([j.numpy().reshape(len(data.y_train), -1) for j in jacobians], axis=1)
+
+
+def fit_linear(x: np.ndarray, y: np.ndarray, l2: float = 0.0) -> tuple[np.ndarray, float]:
+    """Exact minimizer of ``mean((x·w + b − y)²) + l2·Σw²`` (the bias is not penalized).
+
+    The same objective the engine uses for a linear regression (``hidden=()``) with the
+    Keras L2 convention, solved in closed form.
+
+    Returns:
+        ``(w, b)``.
+
+    Example:
+        >>> w, b = fit_linear(data.x_train, data.y_train, l2=0.09)
+    """
+    x = np.asarray(x, np.float64)
+    y = np.asarray(y, np.float64)
+    if x.ndim != 2 or y.shape != (len(x),):
+        raise ValueError(
+            f"Expected x of shape (n, d) and y of shape (n,). Received: {x.shape}, {y.shape}"
+        )
+    design = np.column_stack([x, np.ones(len(x))])
+    ridge = np.diag([*[len(x) * float(l2)] * x.shape[1], 0.0])
+    theta = np.linalg.solve(design.T @ design + ridge, design.T @ y)
+    return theta[:-1], float(theta[-1])
+
+
+# ----------------------------------------------------------------------------------------
+# Panels
+
+
+class AugmentationPanel(Panel):
+    """Noise augmentation on a small training set: the jitter σ and the number of copies.
+
+    The boundary plot draws every training example the network sees, copies included; the
+    solid loss curve is the loss on that augmented set. The status line reports the loss on
+    the original points, which is the fair training loss to compare.
+
+    Args:
+        data: dataset settings (default: 40 training points of ``moons`` with 700 samples).
+        config: the `TrainConfig` (default: 2×32 ReLU, Adam 0.01, 300 epochs).
+        sigma, copies: the starting jitter and number of copies (0, 3 or 7).
+
+    Example:
+        >>> AugmentationPanel().set(sigma=0.3)
+    """
+
+    SIGMAS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5)
+
+    def __init__(
+        self,
+        data: dict | None = None,
+        config: TrainConfig | None = None,
+        *,
+        sigma: float = 0.3,
+        copies: int = 7,
+        **kwargs,
+    ):
+        self._start = {"sigma": sigma, "copies": copies}
+        config = config or TrainConfig(hidden=(32, 32), learning_rate=0.01, epochs=300)
+        controls = [
+            Control("sigma", self.SIGMAS, "Jitter σ"),
+            Control("copies", [("none", 0), ("3", 3), ("7", 7)], "Noisy copies", kind="toggle"),
+        ]
+        kwargs.setdefault("plots", ("boundary", "loss"))
+        settings = {"dataset": "moons", "n_samples": 700, "train_size": 40}
+        settings.update(data or {})
+        self._original: Dataset | None = None
+        super().__init__(settings, config, controls, **kwargs)
+
+    def initial_custom_value(self, field: str) -> Any:
+        return self._start[field]
+
+    def compose(self, values):
+        settings, config = super().compose(values)
+        settings["augment"] = (values["copies"], values["sigma"])
+        return settings, config
+
+    def _dataset(self, settings: dict) -> Dataset:
+        settings = dict(settings)
+        copies, sigma = settings.pop("augment")
+        self._original = super()._dataset(settings)
+        key = ("augmented", self._original.fingerprint, copies, sigma)
+        if key not in self._datasets:
+            self._datasets[key] = augment_with_noise(self._original, copies, sigma)
+        return self._datasets[key]
+
+    def describe(self, result):
+        text, style = super().describe(result)
+        if result.diverged_at is None and self._original is not None:
+            original = self._original
+            real = loss_on(result, original.x_train, original.y_train)
+            text = (
+                f"{len(self.data.y_train)} training rows from {len(original.y_train)} points · "
+                f"loss on the original points {real:.3f} · val loss "
+                f"{result.final('val_loss'):.3f} · val acc {result.final('val_acc'):.2f}"
+            )
+        return text, style
+
+
+class ImbalancePanel(Panel):
+    """Class imbalance: the minority share, class weights and the decision threshold.
+
+    The status line shows accuracy next to the minority class's recall and precision at the
+    chosen threshold, measured on the validation set (which is as imbalanced as training).
+
+    Example:
+        >>> ImbalancePanel().set(class_weight="balanced")
+    """
+
+    def __init__(self, data: dict | None = None, config: TrainConfig | None = None, **kwargs):
+        config = config or TrainConfig(hidden=(32, 32), learning_rate=0.01, epochs=300)
+        controls = [
+            Control(
+                "imbalance",
+                [("50 %", None), ("30 %", 0.3), ("10 %", 0.1), ("5 %", 0.05)],
+                "Minority share",
+                kind="toggle",
+            ),
+            Control(
+                "class_weight", [("off", None), ("balanced", "balanced")], "Class weights", "toggle"
+            ),
+            Control("threshold", [0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9], "Threshold"),
+        ]
+        kwargs.setdefault("plots", ("boundary", "loss"))
+        settings = {"dataset": "moons", "n_samples": 700, "imbalance": 0.05, "train_size": 320}
+        settings.update(data or {})
+        super().__init__(settings, config, controls, **kwargs)
+
+    def initial_custom_value(self, field: str) -> Any:
+        return 0.5
+
+    def describe(self, result):
+        text, style = super().describe(result)
+        if result.diverged_at is None:
+            report = per_class(result, self.data, threshold=self.values["threshold"])
+            text = (
+                f"threshold {report.threshold:g} · val accuracy {report.accuracy:.3f} · "
+                f"minority (class 1, n={report.counts[1]}): recall {report.recall[1]:.2f}, "
+                f"precision {report.precision[1]:.2f} · majority recall {report.recall[0]:.2f}"
+            )
+        return text, style
+
+
+# ----------------------------------------------------------------------------------------
+# Exercises
+
+# A confusion matrix on an imbalanced validation set: class 1 is the minority.
+CONFUSION: dict[str, int] = {"tp": 9, "fn": 8, "fp": 4, "tn": 329}
+
+
+def _number(answer: Any) -> float | None:
+    if isinstance(answer, bool) or not isinstance(answer, int | float | np.integer | np.floating):
+        return None
+    return float(answer)
+
+
+def check_precision_recall(answer: Any) -> Feedback:
+    """Exercise 1: accuracy, minority recall and minority precision from `CONFUSION`."""
+    if answer is None:
+        return not_answered('Give a dict {"accuracy": …, "recall": …, "precision": …}.')
+    keys = {"accuracy", "recall", "precision"}
+    if not isinstance(answer, dict) or set(answer) != keys:
+        return Feedback(False, 'Expected a dict with the keys "accuracy", "recall", "precision".')
+    c = CONFUSION
+    right = {
+        "accuracy": (c["tp"] + c["tn"]) / sum(c.values()),
+        "recall": c["tp"] / (c["tp"] + c["fn"]),
+        "precision": c["tp"] / (c["tp"] + c["fp"]),
+    }
+    hints = {
+        "accuracy": "accuracy = (tp + tn) / all points.",
+        "recall": "recall = tp / (tp + fn): of the 17 minority points, how many were found?",
+        "precision": "precision = tp / (tp + fp): of the points flagged as class 1, how many are?",
+    }
+    wrong = [
+        k
+        for k in ("accuracy", "recall", "precision")
+        if _number(answer[k]) is None or abs(_number(answer[k]) - right[k]) > 0.005
+    ]
+    if wrong:
+        return Feedback(False, "Not quite: " + " ".join(hints[k] for k in wrong))
+    return Feedback(
+        True,
+        f"Right: accuracy {right['accuracy']:.3f} looks excellent, yet the classifier misses "
+        f"{c['fn']} of the {c['tp'] + c['fn']} minority points (recall {right['recall']:.2f}). "
+        f"Always answering class 0 would score {(c['fp'] + c['tn']) / sum(c.values()):.3f}.",
+    )
+
+
+def check_ridge_alpha(answer: Any, sigma: float = 0.3, n: int = 20) -> Feedback:
+    """Exercise 2: scikit-learn's Ridge ``alpha`` equivalent to input noise ``sigma``.
+
+    Ridge minimizes ``Σ(x·w + b − y)² + alpha·Σw²``, a *sum* over the ``n`` examples, while
+    the lesson's objective is a mean plus ``λ·Σw²`` with ``λ = σ²``.
+    """
+    if answer is None:
+        return not_answered("Multiply the lesson's objective (a mean) by n to get Ridge's sum.")
+    value = _number(answer)
+    if value is None:
+        return Feedback(False, f"Expected a number. Received: {answer!r}")
+    right = n * sigma**2
+
+    def near(target: float) -> bool:
+        return abs(value - target) <= 1e-3 * max(abs(target), 1e-9)
+
+    if near(right):
+        return Feedback(
+            True,
+            f"Right: alpha = n·σ² = {n}·{sigma**2:g} = {right:g}. Multiplying mean + σ²·Σw² by "
+            f"n gives sum + n·σ²·Σw², which has the same minimizer. Same penalty, three "
+            "spellings: λ = σ² (mean, λ·Σw²), λ = 2σ² (mean, ½·λ·Σw²), alpha = n·σ² (sum).",
+        )
+    if near(sigma**2):
+        return Feedback(
+            False,
+            f"λ = σ² = {sigma**2:g} is right for a *mean* squared error. Ridge sums the squared "
+            f"errors over the {n} examples: rescale.",
+        )
+    if near(2 * right) or near(2 * sigma**2):
+        return Feedback(False, "Ridge writes alpha·Σw², not ½·alpha·Σw²: no factor of 2.")
+    return Feedback(
+        False,
+        "Not quite: start from λ = σ² for the mean squared error, then ask what multiplying "
+        "the whole objective by n does to the penalty's factor.",
+    )
+
+
+def check_steps(answer: Any, n: int = 320, batch_size: int = 100, epochs: int = 300) -> Feedback:
+    """Exercise 3: optimizer steps in ``epochs`` epochs of ``n`` examples at ``batch_size``."""
+    if answer is None:
+        return not_answered("Steps per epoch = ceil(n / batch size); the last batch is smaller.")
+    value = _number(answer)
+    if value is None:
+        return Feedback(False, f"Expected a whole number of steps. Received: {answer!r}")
+    per_epoch = math.ceil(n / batch_size)
+    right = per_epoch * epochs
+    if value == right:
+        return Feedback(
+            True,
+            f"Right: ceil({n} / {batch_size}) = {per_epoch} steps per epoch (the last batch has "
+            f"{n - (per_epoch - 1) * batch_size} examples), so {right} steps in {epochs} epochs. "
+            f"Full batch would take {epochs}.",
+        )
+    if value == (n // batch_size) * epochs:
+        return Feedback(
+            False,
+            "Close: the engine (like Keras) does not drop the last, smaller batch; round up.",
+        )
+    return Feedback(False, "Not quite: count the batches in one epoch, then multiply.")
