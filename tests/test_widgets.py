@@ -21,7 +21,6 @@ from tunelab.widgets import (  # noqa: E402
     TrainingPanel,
 )
 
-
 COMPILE_NOTE = " (first run of this network shape, compiling included)"
 
 
