@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 
 import ipywidgets as widgets
 import matplotlib
+import matplotlib.pyplot as plt
 
 from tunelab import plots
 from tunelab.datasets import Dataset, load_dataset
@@ -385,7 +386,10 @@ class Panel:
                     f"Received: {kind!r}"
                 )
         size = figsize or (3.6 * len(kinds) + 0.4, 3.3)
-        self.figure, axes = plots.new_figure(1, len(kinds), figsize=size, squeeze=False)
+        # ipympl shows every figure made while interactive mode is on; the panel shows
+        # its figure inside its own layout, so make it with interactive mode off.
+        with plt.ioff():
+            self.figure, axes = plots.new_figure(1, len(kinds), figsize=size, squeeze=False)
         self.views = [_make_view(kind, ax, self) for kind, ax in zip(kinds, axes[0], strict=True)]
         self.plot_kinds = kinds
         canvas = self.figure.canvas
