@@ -400,11 +400,24 @@ CELL_STATES_JS = """
 """
 
 
-def wait_all_executed(page: Any, timeout_ms: float) -> None:
-    """Wait until every code cell has an execution count and none is running (``[*]``).
+def wait_run_finished(page: Any, timeout_ms: float) -> list[int]:
+    """Wait until Run All has finished: it started, and no cell is running (``[*]``).
 
-    Raises Playwright's ``TimeoutError`` if cells are still running or never ran.
+    Returns the indices of code cells left without an execution count: empty when every
+    cell ran; otherwise a cell raised and JupyterLab skipped the ones after it.
+    Raises Playwright's ``TimeoutError`` if cells are still running after ``timeout_ms``.
     """
+    started = time.monotonic()
+    page.wait_for_function(  # started: a cell is queued or running, or all have run
+        f"""() => {{
+          const states = ({CELL_STATES_JS})();
+          return !!states && states.some((s) => s.running)
+                 || !!states && states.length > 0 && states.every((s) => s.count !== null);
+        }}""",
+        timeout=min(timeout_ms, 30_000),
+        polling=100,
+    )
+    left = max(timeout_ms - 1000 * (time.monotonic() - started), 1000)
     page.wait_for_function(
         f"""() => {{
           const states = ({CELL_STATES_JS})();
@@ -412,11 +425,12 @@ def wait_all_executed(page: Any, timeout_ms: float) -> None:
           const prompts = document.querySelectorAll(
             '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputArea-prompt');
           if ([...prompts].some((p) => p.textContent.includes('[*]'))) return false;
-          return states.every((s) => s.count !== null && !s.running);
+          return states.every((s) => !s.running);
         }}""",
-        timeout=timeout_ms,
+        timeout=left,
         polling=250,
     )
+    return [s["index"] for s in page.evaluate(CELL_STATES_JS) if s["count"] is None]
 
 
 def cell_prompts(page: Any) -> list[str]:
@@ -497,7 +511,8 @@ def bench_key_to_repaint(moves: int = 20, *, timeout_s: float = 30.0) -> dict:
         with lab_page(Path(folder)) as (server, page):
             open_notebook(page, server, name)
             run_all_cells(page)
-            wait_all_executed(page, 120_000)
+            if wait_run_finished(page, 120_000):
+                raise RuntimeError("The bench notebook did not run to the end.")
             wait_kernel_idle(page, 120_000)
             canvas = page.locator(IPYMPL_CANVAS).first
             canvas.wait_for(state="visible", timeout=60_000)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-__all__ = ["Feedback", "feedback", "not_answered"]
+__all__ = ["Feedback", "check_choice", "feedback", "not_answered"]
 
 
 @dataclass(frozen=True)
@@ -52,3 +52,22 @@ def feedback(ok: bool, right: str, wrong: str) -> Feedback:
 def not_answered(hint: str = "") -> Feedback:
     """What a check says before the learner has written an answer."""
     return Feedback(None, ("Not answered yet. " + hint).strip())
+
+
+def check_choice(
+    answer: str | None, right: str, right_msg: str, wrong_msgs: dict[str, str]
+) -> Feedback:
+    """A multiple-choice check over "a", "b", "c" and "d" (brackets and case ignored).
+
+    Args:
+        answer: the learner's letter, or None before answering.
+        right: the right letter.
+        right_msg: why it is right.
+        wrong_msgs: for each wrong letter, why it is wrong.
+    """
+    if answer is None:
+        return not_answered('Answer "a", "b", "c" or "d".')
+    choice = str(answer).strip().lower().strip("()")
+    if choice not in ("a", "b", "c", "d"):
+        return Feedback(False, f'Expected "a", "b", "c" or "d". Received: {answer!r}')
+    return feedback(choice == right, right_msg, wrong_msgs.get(choice, ""))

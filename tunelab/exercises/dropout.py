@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from tunelab.exercises import Feedback, feedback, not_answered
+from tunelab.exercises import Feedback, check_choice, not_answered
 
 __all__ = [
     "check_dropped_unit",
@@ -63,13 +63,9 @@ def check_scaling(answer: tuple[float, float] | None) -> Feedback:
 
 def check_dropped_unit(answer: str | None) -> Feedback:
     """Exercise 2: what happens to a unit dropped for one example in one step: a, b, c or d."""
-    if answer is None:
-        return not_answered('Answer "a", "b", "c" or "d".')
-    choice = str(answer).strip().lower().strip("()")
-    if choice not in ("a", "b", "c", "d"):
-        return Feedback(False, f'Expected "a", "b", "c" or "d". Received: {answer!r}')
-    return feedback(
-        choice == "c",
+    return check_choice(
+        answer,
+        "c",
         "Right: the unit's output is 0 for that example, so no gradient from that example "
         "flows through it, neither to its outgoing nor to its incoming weights. The weights "
         "keep their values; other examples in the batch, for which the unit was kept, "
@@ -81,7 +77,7 @@ def check_dropped_unit(answer: str | None) -> Feedback:
             "example: they get no gradient from it either.",
             "d": "Dropout never changes a weight's value: it zeroes the unit's activation. "
             "Zeroing weights is DropConnect.",
-        }.get(choice, ""),
+        },
     )
 
 

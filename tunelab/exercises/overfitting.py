@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from tunelab.exercises import Feedback, feedback, not_answered
+from tunelab.exercises import Feedback, check_choice, not_answered
 
 __all__ = [
     "DIAGNOSIS_RUNS",
@@ -125,13 +125,9 @@ def check_best_epoch(answer: int | None, result: Any) -> Feedback:
 
 def check_gap_widener(answer: str | None) -> Feedback:
     """Exercise 3: which change widens the gap: a, b, c or d?"""
-    if answer is None:
-        return not_answered('Answer "a", "b", "c" or "d".')
-    choice = str(answer).strip().lower().strip("()")
-    if choice not in ("a", "b", "c", "d"):
-        return Feedback(False, f'Expected "a", "b", "c" or "d". Received: {answer!r}')
-    return feedback(
-        choice == "c",
+    return check_choice(
+        answer,
+        "c",
         "Right: more noise puts more points on the wrong side of the true boundary, and a "
         "large network memorizes them; the other three narrow the gap.",
         {
@@ -141,5 +137,5 @@ def check_gap_widener(answer: str | None) -> Feedback:
             "Try 1×4 on the panel.",
             "d": "Early stopping ends training near the validation minimum, before the gap "
             "has grown.",
-        }.get(choice, ""),
+        },
     )

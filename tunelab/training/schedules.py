@@ -63,6 +63,19 @@ def _check_steps(owner: str, name: str, value, allow_zero=False) -> int:
     return int(value)
 
 
+def _check_staircase(owner: str, value) -> None:
+    if not isinstance(value, bool):
+        raise TypeError(
+            f"Expected `staircase` of {owner} to be True or False. Received: staircase={value!r}"
+        )
+
+
+def _progress(step: np.ndarray, decay_steps: int, staircase: bool) -> np.ndarray:
+    """How many decay periods have passed (whole periods only with ``staircase``)."""
+    p = step / decay_steps
+    return np.floor(p) if staircase else p
+
+
 @dataclass(frozen=True)
 class Schedule:
     """Base class: subclasses define ``_multipliers(steps)`` and ``to_keras``."""
@@ -164,17 +177,10 @@ class ExponentialDecay(Schedule):
         _check_number(
             "ExponentialDecay", "decay_rate", self.decay_rate, low=0, low_inclusive=False, high=1
         )
-        if not isinstance(self.staircase, bool):
-            raise TypeError(
-                f"Expected `staircase` of ExponentialDecay to be True or False. "
-                f"Received: staircase={self.staircase!r}"
-            )
+        _check_staircase("ExponentialDecay", self.staircase)
 
     def _multipliers(self, step):
-        p = step / self.decay_steps
-        if self.staircase:
-            p = np.floor(p)
-        return self.decay_rate**p
+        return self.decay_rate ** _progress(step, self.decay_steps, self.staircase)
 
     def to_keras(self, learning_rate, total_steps=None):
         import keras
@@ -196,17 +202,10 @@ class InverseTimeDecay(Schedule):
     def __post_init__(self):
         _check_steps("InverseTimeDecay", "decay_steps", self.decay_steps)
         _check_number("InverseTimeDecay", "decay_rate", self.decay_rate, low=0)
-        if not isinstance(self.staircase, bool):
-            raise TypeError(
-                f"Expected `staircase` of InverseTimeDecay to be True or False. "
-                f"Received: staircase={self.staircase!r}"
-            )
+        _check_staircase("InverseTimeDecay", self.staircase)
 
     def _multipliers(self, step):
-        p = step / self.decay_steps
-        if self.staircase:
-            p = np.floor(p)
-        return 1.0 / (1.0 + self.decay_rate * p)
+        return 1.0 / (1.0 + self.decay_rate * _progress(step, self.decay_steps, self.staircase))
 
     def to_keras(self, learning_rate, total_steps=None):
         import keras
