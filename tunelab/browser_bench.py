@@ -12,7 +12,8 @@ browser download is not used); set ``TUNELAB_CHROMIUM`` to pick another executab
 Example:
     >>> from tunelab.browser_bench import bench_key_to_repaint
     >>> bench_key_to_repaint(moves=20)
-    {'key_to_repaint_uncached_ms': 61.2, 'key_to_repaint_cached_ms': 23.4, ...}
+    {'key_to_repaint_uncached_ms': 195.7, 'key_to_repaint_cached_ms': 119.9,
+     'key_to_status_uncached_ms': 92.4, 'key_to_status_cached_ms': 34.4, ...}
 """
 
 from __future__ import annotations
@@ -57,8 +58,6 @@ INSTALL_HINT = (
 
 # Selectors of JupyterLab 4, ipywidgets 8 and ipympl 0.10 that the helpers rely on.
 NOTEBOOK_PANEL = ".jp-NotebookPanel"
-CODE_CELL = ".jp-Notebook .jp-CodeCell"
-CELL_PROMPT = ".jp-InputArea-prompt"
 IPYMPL_CANVAS = ".jupyter-matplotlib-canvas-div > canvas:first-child"  # the image (2nd: overlay)
 STATUS = ".tunelab-status"
 SLIDER_HANDLE = ".noUi-handle"
@@ -115,9 +114,10 @@ class LabServer:
 
     Args:
         root_dir: the folder the server serves (the notebooks).
-        disabled_extensions: JupyterLab front-end extensions to disable in this server
-            (for instance ``["jupyter-matplotlib"]``, to see what a learner without
-            ipympl's extension would see).
+        disabled_extensions: JupyterLab front-end plugins (or extension packages) to
+            disable in this server. ipympl's plugin is ``"matplotlib-jupyter:main"``:
+            disabling its package name ``"jupyter-matplotlib"`` does nothing in
+            JupyterLab 4, because the plugin id does not start with it.
         startup_timeout: seconds to wait for ``/api/status``.
     """
 
@@ -308,10 +308,11 @@ CANVAS_STATE_JS = """
 """
 
 # Arms a one-shot timer: from the next keydown until the canvas' pixels differ from
-# `before`, polled once per animation frame. The result lands in `window.__repaint`
-# (milliseconds, or null on timeout).
+# `before` and until the status line's text differs from `beforeStatus`, both polled
+# once per animation frame. The result lands in `window.__repaint`:
+# {repaint: ms or null, status: ms or null} (null: no change within `timeoutMs`).
 ARM_REPAINT_TIMER_JS = """
-([canvas, before, timeoutMs]) => {
+([canvas, before, beforeStatus, timeoutMs]) => {
   const hashOf = () => {
     const w = canvas.width, h = canvas.height;
     if (!w || !h) return 0;
@@ -323,13 +324,20 @@ ARM_REPAINT_TIMER_JS = """
     }
     return hash;
   };
+  const statusText = () => {
+    const el = document.querySelector('.tunelab-status');
+    return el ? el.textContent : '';
+  };
   window.__repaint = new Promise((resolve) => {
     document.addEventListener('keydown', () => {
       const start = performance.now();
+      const times = {repaint: null, status: null};
       const tick = () => {
         const now = performance.now();
-        if (hashOf() !== before) return resolve(now - start);
-        if (now - start > timeoutMs) return resolve(null);
+        if (times.repaint === null && hashOf() !== before) times.repaint = now - start;
+        if (times.status === null && statusText() !== beforeStatus) times.status = now - start;
+        if ((times.repaint !== null && times.status !== null) || now - start > timeoutMs)
+          return resolve(times);
         requestAnimationFrame(tick);
       };
       requestAnimationFrame(tick);
@@ -348,20 +356,8 @@ def open_notebook(page: Any, server: LabServer, name: str, timeout_ms: float = 9
     wait_kernel_idle(page, timeout_ms)
 
 
-def kernel_status(page: Any) -> str | None:
-    """The current notebook's kernel status (``"idle"``, ``"busy"`` …), read from the app."""
-    return page.evaluate(
-        """() => {
-          const app = window.jupyterapp;
-          const widget = app && app.shell.currentWidget;
-          const ctx = widget && widget.sessionContext;
-          const kernel = ctx && ctx.session && ctx.session.kernel;
-          return kernel ? kernel.status : null;
-        }"""
-    )
-
-
 def wait_kernel_idle(page: Any, timeout_ms: float) -> None:
+    """Wait until the current notebook's kernel is connected and idle."""
     page.wait_for_function(
         """() => {
           const app = window.jupyterapp;
@@ -496,16 +492,29 @@ def bench_key_to_repaint(moves: int = 20, *, timeout_s: float = 30.0) -> dict:
     Opens a notebook with ``DropoutPanel(precompute=False)`` in JupyterLab in headless
     Chromium, then presses ArrowRight/ArrowLeft on the dropout slider ``moves`` times,
     sweeping to one end and back. Each time, the page polls the canvas once per
-    animation frame and records the time until its pixels change. The first visit of a
-    slider position trains (uncached); a revisit hits the engine's cache.
+    animation frame (so times are rounded up to the next frame, about 16 ms) and
+    records the time until its pixels change, and until the status line changes. The
+    first visit of a slider position trains (uncached); a revisit hits the engine's
+    cache, so it measures the rest of the path: widget message, redraw, PNG, repaint.
 
     Returns:
         ``key_to_repaint_uncached_ms`` (median over first visits),
         ``key_to_repaint_cached_ms`` (median over revisits, ``None`` if none),
-        the counts of each, and ``timeouts`` (moves whose canvas never changed).
+        ``key_to_status_uncached_ms`` and ``key_to_status_cached_ms`` (the same for the
+        status line), the counts of each kind of move, and ``timeouts`` (moves whose
+        canvas did not change within ``timeout_s``).
+
+    Example:
+        >>> bench_key_to_repaint(moves=20)["key_to_repaint_cached_ms"]
     """
     if moves < 1:
         raise ValueError(f"Expected `moves` to be at least 1. Received: moves={moves}")
+    samples: dict[str, list[float]] = {
+        f"key_to_{what}_{kind}_ms": []
+        for what in ("repaint", "status")
+        for kind in ("uncached", "cached")
+    }
+    timeouts = 0
     with tempfile.TemporaryDirectory(prefix="tunelab-bench-") as folder:
         name = _write_bench_notebook(Path(folder))
         with lab_page(Path(folder)) as (server, page):
@@ -516,6 +525,7 @@ def bench_key_to_repaint(moves: int = 20, *, timeout_s: float = 30.0) -> dict:
             wait_kernel_idle(page, 120_000)
             canvas = page.locator(IPYMPL_CANVAS).first
             canvas.wait_for(state="visible", timeout=60_000)
+            status = page.locator(STATUS).first
             handle = page.locator(f".widget-vbox {SLIDER_HANDLE}").first
             handle.scroll_into_view_if_needed()
             page.wait_for_function(
@@ -525,39 +535,39 @@ def bench_key_to_repaint(moves: int = 20, *, timeout_s: float = 30.0) -> dict:
             last = int(float(handle.get_attribute("aria-valuemax")))
             position = int(float(handle.get_attribute("aria-valuenow")))
             visited = {position}
-            uncached: list[float] = []
-            cached: list[float] = []
-            timeouts = 0
             direction = 1 if position < last else -1
             element = canvas.element_handle()
             for _ in range(moves):
                 if not 0 <= position + direction <= last:
                     direction = -direction
                 position += direction
-                before = canvas_state(canvas)["hash"]
-                handle.focus()
-                page.evaluate(ARM_REPAINT_TIMER_JS, [element, before, timeout_s * 1000])
-                page.keyboard.press("ArrowRight" if direction > 0 else "ArrowLeft")
-                ms = page.evaluate("() => window.__repaint")
-                if ms is None:
-                    timeouts += 1
-                else:
-                    (cached if position in visited else uncached).append(ms)
+                kind = "cached" if position in visited else "uncached"
                 visited.add(position)
-                # Let the status line and any trailing redraw finish before the next move.
+                before = canvas_state(canvas)["hash"]
+                before_status = status.text_content()
+                handle.focus()
+                page.evaluate(
+                    ARM_REPAINT_TIMER_JS, [element, before, before_status, timeout_s * 1000]
+                )
+                page.keyboard.press("ArrowRight" if direction > 0 else "ArrowLeft")
+                times = page.evaluate("() => window.__repaint")
+                if times["repaint"] is None:
+                    timeouts += 1
+                for what in ("repaint", "status"):
+                    if times[what] is not None:
+                        samples[f"key_to_{what}_{kind}_ms"].append(times[what])
+                # Let any trailing redraw finish before the next move.
                 wait_kernel_idle(page, timeout_s * 1000)
                 time.sleep(0.3)
 
-    def median(values: list[float]) -> float | None:
-        return round(statistics.median(values), 1) if values else None
-
-    return {
-        "key_to_repaint_uncached_ms": median(uncached),
-        "key_to_repaint_cached_ms": median(cached),
-        "uncached_moves": len(uncached),
-        "cached_moves": len(cached),
-        "timeouts": timeouts,
+    result: dict[str, Any] = {
+        key: round(statistics.median(values), 1) if values else None
+        for key, values in samples.items()
     }
+    result["uncached_moves"] = len(samples["key_to_repaint_uncached_ms"])
+    result["cached_moves"] = len(samples["key_to_repaint_cached_ms"])
+    result["timeouts"] = timeouts
+    return result
 
 
 if __name__ == "__main__":
