@@ -12,7 +12,7 @@ OFFLINE := PYTHONPATH=$(CURDIR)/tests/offline
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test lint unit notebooks bench app clean
+.PHONY: lab test lint unit notebooks browser bench app clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,10 @@ test: lint
 	$(OFFLINE) $(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env $(PYTEST_ARGS)
 
 unit: $(VENV)/.installed-dev
-	$(OFFLINE) $(PY) -m pytest tests $(PYTEST_ARGS)
+	$(OFFLINE) $(PY) -m pytest tests --ignore=tests/browser $(PYTEST_ARGS)
+
+browser: $(VENV)/.installed-dev
+	$(OFFLINE) $(PY) -m pytest tests/browser -v $(PYTEST_ARGS)
 
 notebooks: $(VENV)/.installed-dev
 	$(OFFLINE) $(PY) -m pytest notebooks --nbval-lax --nbval-current-env $(PYTEST_ARGS)

@@ -215,6 +215,22 @@ def bench_soak(moves: int = 1000, warmup: int = 100) -> None:
     plt.close("all")
 
 
+def bench_browser(moves: int = 20) -> None:
+    """Key press on the dropout panel's slider to repainted canvas, in real Chromium."""
+    try:
+        from tunelab.browser_bench import bench_key_to_repaint, find_chromium
+
+        if find_chromium() is None:
+            raise RuntimeError("no Chromium found (apt-get install chromium)")
+        figures = bench_key_to_repaint(moves)
+    except Exception as exc:  # the rest of the benchmark stands without a browser
+        emit("key_to_repaint_skipped", 0, "", reason=f"{type(exc).__name__}: {exc}"[:200])
+        return
+    for name, value in figures.items():
+        if isinstance(value, int | float):
+            emit(name, value, "ms" if name.endswith("_ms") else "", moves=moves)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
@@ -224,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     bench_engine(repeats, keras_repeats)
     bench_panel(20)
     bench_soak(300 if args.quick else 1000)
+    bench_browser()
     return 0
 
 

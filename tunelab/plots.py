@@ -117,6 +117,11 @@ def new_figure(
     canvas = fig.canvas
     # ipympl's "Figure 1" header and coordinate footer are clutter in a lesson; other
     # backends lack these attributes, so only set the ones that exist.
+    # ipympl 0.10 keeps a PNG "data URL" of any draw made before the browser has set the
+    # figure up, stored without its data: prefix; the browser then fails to load it and
+    # the figure stays blank. The browser asks for a fresh image once it is ready anyway.
+    if hasattr(canvas, "syncing_data_url"):
+        canvas.syncing_data_url = False
     for name, value in (
         ("header_visible", False),
         ("footer_visible", False),

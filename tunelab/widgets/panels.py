@@ -133,8 +133,9 @@ class OverfittingPanel(Panel):
                 "Network",
                 kind="toggle",
             ),
-            Control("train_size", [20, 40, 80, 160, 300], "Training examples"),
             Control("noise", [0.1, 0.2, 0.3, 0.4, 0.5], "Noise σ (point jitter)"),
+            # Each new training-set size is a new input shape: its first visit compiles.
+            Control("train_size", [20, 40, 80, 160, 300], "Training examples"),
         ]
         kwargs.setdefault("plots", ("boundary", "loss"))
         data = _merge({"dataset": "moons", "n_samples": 700, "noise": 0.3, "train_size": 40}, data)
