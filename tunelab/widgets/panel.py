@@ -66,6 +66,25 @@ _STYLE = """
 """
 
 
+def _kernel_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop of the running Jupyter kernel, or None outside a kernel.
+
+    Only a kernel delivers widget messages through its loop; other running loops (a test
+    runner's, a browser driver's) must not make moves wait for a refresh that they never
+    schedule the same way.
+    """
+    try:
+        from ipykernel.kernelbase import Kernel
+    except ImportError:
+        return None
+    if not Kernel.initialized():
+        return None
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def widget_backend_active() -> bool:
     """Whether figures are live ipympl widgets (``%matplotlib widget``)."""
     return "ipympl" in matplotlib.get_backend() or matplotlib.get_backend() == "widget"
@@ -433,10 +452,7 @@ class Panel:
         self._request(field)
 
     def _request(self, changed: str) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
+        loop = _kernel_loop()
         if loop is None:
             self._refresh(changed)
             return
