@@ -154,9 +154,25 @@ def test_imbalance_panel_reports_minority_recall():
     )
     assert "minority (class 1" in panel.status_text and "recall" in panel.status_text
     before = panel.result
+    boundary = panel.views[0].part
+    line_before = [s.copy() for s in boundary.threshold_line.get_segments()]
+    marks_before = len(boundary.wrong_points.get_offsets())
+    trainings = panel.trainings
     panel.set(threshold=0.05)
     assert "threshold 0.05" in panel.status_text
     assert panel.result is before  # the threshold only changes the scoring, not the network
+    assert panel.trainings == trainings + 1 and panel.engine.is_cached(panel.data, panel.config)
+    # The picture follows the threshold: the dashed line moves, the ✕ marks are rescored.
+    line_after = boundary.threshold_line.get_segments()
+    assert line_before and line_after
+    assert len(line_after) != len(line_before) or any(
+        a.shape != b.shape or not np.allclose(a, b)
+        for a, b in zip(line_after, line_before, strict=True)
+    )
+    report = ex.per_class(panel.result, panel.data, threshold=0.05, split="val")
+    train_report = ex.per_class(panel.result, panel.data, threshold=0.05, split="train")
+    wrong = sum(round((1 - r.accuracy) * sum(r.counts)) for r in (report, train_report))
+    assert len(boundary.wrong_points.get_offsets()) == wrong != marks_before
 
 
 def test_augmentation_panel_trains_on_the_copies():

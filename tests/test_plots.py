@@ -187,6 +187,45 @@ def test_decision_boundary_updates_image_in_place(moons, moons_runs):
     assert len(part.wrong_points.get_offsets()) == expected
 
 
+@pytest.mark.parametrize("threshold", [0.1, 0.5, 0.9])
+def test_decision_boundary_threshold_line_and_marks(moons, moons_runs, threshold):
+    result = moons_runs[2]
+    part = DecisionBoundary(None, moons, result, show_misclassified=True, threshold=threshold)
+    segments = part.threshold_line.get_segments()
+    assert segments, "a trained moons net crosses every threshold somewhere in the plane"
+    # The line is where the plotted (bilinear) surface crosses the threshold: the
+    # probability on each side of it, half a grid cell away, straddles the threshold.
+    points = np.concatenate(segments).astype(np.float32)
+    probs = result.predict(moons.featurize(points)).ravel()
+    assert abs(float(np.median(probs)) - threshold) < 0.1
+    expected = sum(
+        int(np.sum((result.predict(x).ravel() > threshold) != y.astype(bool)))
+        for x, y in ((moons.x_train, moons.y_train), (moons.x_val, moons.y_val))
+    )
+    assert len(part.wrong_points.get_offsets()) == expected
+
+    before = [s.copy() for s in segments]
+    part.set_threshold(0.5 if threshold != 0.5 else 0.2, draw=False)
+    check_in_place(part, lambda: part.update(result))
+    after = part.threshold_line.get_segments()
+    assert len(after) != len(before) or any(
+        a.shape != b.shape or not np.allclose(a, b) for a, b in zip(after, before, strict=True)
+    )
+    part.set_threshold(None, draw=False)
+    part.update(result)
+    assert not part.threshold_line.get_segments()
+
+
+@pytest.mark.parametrize("bad", [0, 1, -0.5, 1.5, "0.5", True, float("nan")])
+def test_decision_boundary_rejects_bad_threshold(moons, bad):
+    with pytest.raises((TypeError, ValueError), match="threshold"):
+        DecisionBoundary(None, moons, threshold=bad)
+    part = DecisionBoundary(None, moons, threshold=0.3)
+    with pytest.raises((TypeError, ValueError), match="threshold"):
+        part.set_threshold(bad)
+    assert part.threshold == 0.3  # a refused value changes nothing
+
+
 def test_decision_boundary_epoch_uses_snapshot(moons, moons_runs):
     result = moons_runs[0]
     part = DecisionBoundary(None, moons, result)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.collections import PolyCollection
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.colors import LinearSegmentedColormap, LogNorm, to_rgb, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -219,11 +219,15 @@ class DecisionBoundary(_Part):
         result: a `TrainResult` to show now, or None for the data alone.
         show_misclassified: mark wrongly classified points with a black ✕.
         legend: show a small legend explaining the markers.
+        threshold: None, or a decision threshold t in (0, 1): draw the line where
+            ``P(class 1) = t`` (dashed) and call a point class 1 when its probability is
+            above t, for the ✕ marks too. Two-class results only.
 
     Attributes:
         ax, figure: where it is drawn.
         image: the probability image (hidden for regression).
         line: the regression prediction curve (hidden for classification).
+        threshold_line: the dashed ``P(class 1) = threshold`` line (empty without a threshold).
         train_points, val_points: scatter collections of the data.
         wrong_points: scatter of misclassified points (empty unless asked for).
 
@@ -240,9 +244,11 @@ class DecisionBoundary(_Part):
         *,
         show_misclassified: bool = False,
         legend: bool = True,
+        threshold: float | None = None,
     ):
         self.ax = ax = _own_axes(ax, (4, 4))
         self.show_misclassified = bool(show_misclassified)
+        self.threshold = _check_threshold(threshold)
         self.data: Dataset | None = None
         self.image = ax.imshow(
             np.full((2, 2), 0.5),
@@ -265,6 +271,10 @@ class DecisionBoundary(_Part):
         self.wrong_points = ax.scatter(
             np.empty(0), np.empty(0), s=30, marker="x", color=MARK_COLOR, linewidths=1.3, zorder=5
         )
+        self.threshold_line = LineCollection(
+            [], colors=MARK_COLOR, linewidths=1.4, linestyles="--", zorder=3
+        )
+        ax.add_collection(self.threshold_line, autolim=False)
         self.set_data(data, draw=False)
         if legend:
             handles = [
@@ -335,6 +345,7 @@ class DecisionBoundary(_Part):
         self.image.set_visible(False)
         self.line.set_visible(False)
         self.wrong_points.set_offsets(np.empty((0, 2)))
+        self.threshold_line.set_segments([])
         if draw:
             self._draw()
 
@@ -367,7 +378,23 @@ class DecisionBoundary(_Part):
         self._set(result, epoch)
         self._draw()
 
+    def set_threshold(self, threshold: float | None, *, draw: bool = True) -> None:
+        """Move the decision threshold (None removes the line); the next update uses it.
+
+        Args:
+            threshold: None, or t in (0, 1): class 1 means ``P(class 1) > t``.
+            draw: request a redraw.
+
+        Example:
+            >>> boundary.set_threshold(0.2)
+            >>> boundary.update(result)  # the dashed line now sits where P(class 1) = 0.2
+        """
+        self.threshold = _check_threshold(threshold)
+        if draw:
+            self._draw()
+
     def _set(self, result: TrainResult | None, epoch: int | None = None) -> None:
+        self.threshold_line.set_segments([])
         if result is None:
             self.image.set_visible(False)
             self.line.set_visible(False)
@@ -401,6 +428,10 @@ class DecisionBoundary(_Part):
         else:
             probs = np.clip(np.nan_to_num(surface, nan=0.5), 0.0, 1.0)
             self.image.set_data(probs.reshape(rows, cols))
+            if self.threshold is not None:
+                self.threshold_line.set_segments(
+                    _level_lines(result.grid_points, probs, (rows, cols), self.threshold)
+                )
         # Pixel centres sit on the grid points, so the image reaches half a cell past them.
         gx, gy = result.grid_points[:, 0], result.grid_points[:, 1]
         dx = (float(gx.max()) - float(gx.min())) / max(cols - 1, 1)
@@ -434,9 +465,36 @@ class DecisionBoundary(_Part):
                 return np.empty((0, 2))  # the result belongs to other features
             z = unpack_forward(weights, result.config.activation, x)
             # Compare logits, not probabilities: the same answer without exp overflow.
-            predicted = (z[:, 0] > 0) if z.shape[1] == 1 else np.argmax(z, axis=1)
+            t = 0.5 if self.threshold is None else self.threshold
+            predicted = (z[:, 0] > math.log(t / (1 - t))) if z.shape[1] == 1 else np.argmax(z, 1)
             wrong.append(points[predicted.astype(int) != y.astype(int)])
         return np.concatenate(wrong).astype(np.float64)
+
+
+def _check_threshold(threshold: float | None) -> float | None:
+    if threshold is None:
+        return None
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float | np.number):
+        raise TypeError(
+            f"Expected `threshold` to be None or a number in (0, 1). Received: {threshold!r}"
+        )
+    if not 0 < float(threshold) < 1:
+        raise ValueError(f"Expected `threshold` in (0, 1). Received: threshold={threshold}")
+    return float(threshold)
+
+
+def _level_lines(
+    grid_points: np.ndarray, probs: np.ndarray, shape: tuple[int, int], level: float
+) -> list[np.ndarray]:
+    """The polylines where the gridded probability crosses ``level`` (marching squares)."""
+    import contourpy  # matplotlib's own contouring library
+
+    rows, cols = shape
+    x = np.asarray(grid_points[:, 0], np.float64).reshape(rows, cols)
+    y = np.asarray(grid_points[:, 1], np.float64).reshape(rows, cols)
+    z = np.asarray(probs, np.float64).reshape(rows, cols)
+    generator = contourpy.contour_generator(x, y, z, line_type="Separate")
+    return [line for line in generator.lines(level) if len(line) > 1]
 
 
 # ----------------------------------------------------------------------------------------

@@ -511,9 +511,16 @@ class ImbalancePanel(Panel):
     The status line shows accuracy next to the minority class's recall and precision at the
     chosen threshold, measured on the validation set (which is as imbalanced as training).
 
+    The boundary plot draws the line where ``P(class 1)`` equals the threshold (dashed)
+    and marks every point the threshold classifies wrongly with ✕, so sliding the
+    threshold shows which minority points are found and which majority points are lost,
+    without retraining.
+
     Example:
         >>> ImbalancePanel().set(class_weight="balanced")
     """
+
+    show_misclassified = True
 
     def __init__(self, data: dict | None = None, config: TrainConfig | None = None, **kwargs):
         config = config or TrainConfig(hidden=(32, 32), learning_rate=0.01, epochs=300)
@@ -536,6 +543,9 @@ class ImbalancePanel(Panel):
 
     def initial_custom_value(self, field: str) -> Any:
         return 0.5
+
+    def decision_threshold(self) -> float | None:
+        return float(self.values["threshold"])
 
     def describe(self, result):
         text, style = super().describe(result)

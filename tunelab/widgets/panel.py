@@ -109,13 +109,22 @@ class _View:
 
 class _BoundaryView(_View):
     def __init__(self, ax, panel):
-        super().__init__(plots.DecisionBoundary(ax, panel.data, None))
+        super().__init__(
+            plots.DecisionBoundary(
+                ax,
+                panel.data,
+                None,
+                show_misclassified=panel.show_misclassified,
+                threshold=panel.decision_threshold(),
+            )
+        )
         self._data = panel.data
 
     def show(self, panel):
         if panel.data is not self._data:
             self.part.set_data(panel.data, draw=False)
             self._data = panel.data
+        self.part.set_threshold(panel.decision_threshold(), draw=False)
         self.part._set(panel.result)
 
     def show_epoch(self, panel, epoch):
@@ -231,6 +240,8 @@ class Panel:
     """
 
     registry: ClassVar[dict[str, type[Panel]]] = {}
+    #: Mark misclassified points with ✕ on the decision boundary.
+    show_misclassified: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -577,6 +588,10 @@ class Panel:
             self.figure.canvas.draw_idle()
         except Exception as exc:
             self._set_status(f"{type(exc).__name__}: {exc}", "error")
+
+    def decision_threshold(self) -> float | None:
+        """The threshold the boundary plot draws as a dashed line; None draws none."""
+        return None
 
     # ------------------------------------------------------------------ status
 
