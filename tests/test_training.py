@@ -369,3 +369,15 @@ def test_the_result_cache_stays_within_its_memory_budget(moons):
     finally:
         _CACHE.max_bytes = budget
         clear_cache()
+
+
+def test_sweep_sizes_are_padded_to_few_size_classes():
+    from tunelab.training.engine import _size_class
+
+    sizes = [_size_class(n) for n in range(1, 200)]
+    assert all(s >= n for n, s in enumerate(sizes, start=1))
+    assert sizes == sorted(sizes)
+    # Padding wastes at most a third of the work, and 24 settings run as exactly 24.
+    assert all((s - n) / s < 1 / 3 for n, s in enumerate(sizes, start=1))
+    assert _size_class(24) == 24 and _size_class(25) == 32
+    assert len(set(sizes)) <= 2 * 8 + 1  # about two compiled sizes per doubling

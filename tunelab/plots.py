@@ -114,6 +114,10 @@ def new_figure(
     """
     kwargs.setdefault("layout", "constrained")
     fig, axes = plt.subplots(nrows, ncols, figsize=figsize, **kwargs)
+    if kwargs["layout"] == "constrained":
+        # Room between side-by-side plots, so a colorbar's label and the next plot's
+        # axis label never touch.
+        fig.get_layout_engine().set(wspace=0.06)
     canvas = fig.canvas
     # ipympl's "Figure 1" header and coordinate footer are clutter in a lesson; other
     # backends lack these attributes, so only set the ones that exist.
@@ -1038,7 +1042,7 @@ class LossSurface(_Part):
             self.contours, ax=ax, ticks=self.contours.levels[::4], format="%.2g"
         )
         cbar.minorticks_off()
-        cbar.set_label("training loss (mean squared error)")
+        cbar.set_label("training loss (MSE)")
         self.colorbar = cbar
 
     @staticmethod

@@ -483,10 +483,10 @@ class AugmentationPanel(Panel):
         settings["augment"] = (values["copies"], values["sigma"])
         return settings, config
 
-    def _dataset(self, settings: dict) -> Dataset:
+    def dataset_for(self, settings: dict) -> Dataset:
         settings = dict(settings)
         copies, sigma = settings.pop("augment")
-        self._original = super()._dataset(settings)
+        self._original = super().dataset_for(settings)
         key = ("augmented", self._original.fingerprint, copies, sigma)
         if key not in self._datasets:
             self._datasets[key] = augment_with_noise(self._original, copies, sigma)

@@ -350,7 +350,12 @@ class Panel:
             return None
         return self._sweep_field, list(self.controls[self._sweep_field].choices)
 
-    def _dataset(self, settings: dict) -> Dataset:
+    def dataset_for(self, settings: dict) -> Dataset:
+        """The `Dataset` for data settings from `compose`, loaded once and then reused.
+
+        Subclasses that change the data itself (augmented copies, say) override this and
+        call ``super().dataset_for(...)`` for the untouched set.
+        """
         if self._fixed_dataset is not None:
             return self._fixed_dataset
         key = tuple(sorted((k, repr(v)) for k, v in settings.items()))
@@ -371,7 +376,7 @@ class Panel:
 
     def _resolve(self, values: dict) -> tuple[Dataset, TrainConfig]:
         settings, config = self.compose(values)
-        return self._dataset(settings), config
+        return self.dataset_for(settings), config
 
     # ------------------------------------------------------------------ widgets
 
