@@ -519,8 +519,6 @@ class Panel:
         start = time.perf_counter()
         try:
             data, config = self._resolve(self.values)
-            cached = getattr(self.engine, "is_cached", None)
-            self._fresh = cached is None or not cached(data, config)
             axis = self.sweep_axis()
             if self.precompute and axis is not None and changed != axis[0]:
                 self._precompute(data, config, axis)
@@ -612,7 +610,8 @@ class Panel:
             )
         ms = 1000 * result.seconds
         parts = [f"{result.epochs_run} epochs in {ms:.0f} ms"]
-        if result.compiled and getattr(self, "_fresh", False):
+        # A cached result keeps its note: its time includes compiling whenever it is shown.
+        if result.compiled:
             parts[0] += " (first run of this network shape, compiling included)"
         if result.task != "regression":
             parts.append(f"val acc {result.final('val_acc'):.2f}")
