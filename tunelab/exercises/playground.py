@@ -11,6 +11,7 @@ import numpy as np
 from tunelab.datasets import CROSS_FEATURES, Dataset, load_dataset
 from tunelab.exercises import Feedback, feedback, not_answered
 from tunelab.training import TrainConfig, train
+from tunelab.training.export import fit_full_batch
 
 
 def check_xor_feature(answer: str | None) -> Feedback:
@@ -78,7 +79,9 @@ def label_mistakes(labels: Sequence[int], n_outputs: int) -> dict[str, str]:
             f"Expected `labels` to be a non-empty list of integers. Received: labels={labels}"
         )
     if not isinstance(n_outputs, int) or n_outputs < 2:
-        raise ValueError(f"Expected `n_outputs` to be an integer >= 2. Received: {n_outputs!r}")
+        raise ValueError(
+            f"Expected `n_outputs` to be an integer >= 2. Received: n_outputs={n_outputs!r}"
+        )
     proba = np.full((y.size, n_outputs), 1.0 / n_outputs, np.float32)  # a uniform softmax
     calls = {
         "categorical_crossentropy(y, p)": lambda: keras.losses.categorical_crossentropy(y, proba),
@@ -126,8 +129,6 @@ def fit_three_classes(
     """
     import keras
 
-    from tunelab.training.backend import tf
-
     if data.task != "multiclass":
         raise ValueError(f"Expected a multiclass dataset such as spiral3. Received: {data.name}")
     n_classes = data.n_classes
@@ -145,9 +146,7 @@ def fit_three_classes(
     y = data.y_train.astype("int32")
     if one_hot:
         y = keras.utils.to_categorical(y, n_classes)
-    # `steps` full-batch updates, as fit(x, y, batch_size=len(x), epochs=steps) makes them.
-    batches = tf.data.Dataset.from_tensors((data.x_train, y)).repeat(steps)
-    model.fit(batches, epochs=1, shuffle=False, verbose=0)
+    fit_full_batch(model, data.x_train, y, steps)
     proba = model.predict(data.x_val, verbose=0)
     return ThreeClassFit(
         proba=proba,

@@ -495,14 +495,11 @@ def full_batch_tuner(tuner_class: type) -> type:
         def run_trial(self, trial, data, epochs=100, **_fit_kwargs):
             import keras
 
-            from tunelab.training.backend import tf
+            from tunelab.training.export import fit_full_batch
 
             keras.utils.set_random_seed(int(trial.trial_id))  # the same start for a rerun
             model = self.hypermodel.build(trial.hyperparameters)
-            # `epochs` full-batch steps as one pass over the full batch repeated: the same
-            # updates as fit(x, y, batch_size=len(x), epochs=epochs), without per-epoch cost.
-            steps = tf.data.Dataset.from_tensors((data.x_train, data.y_train)).repeat(epochs)
-            model.fit(steps, epochs=1, shuffle=False, verbose=0)
+            fit_full_batch(model, data.x_train, data.y_train, epochs)
             if not hasattr(self, "trained_models"):
                 self.trained_models = {}
             self.trained_models[trial.trial_id] = model

@@ -1,4 +1,5 @@
-"""Export a trained network as a real Keras model (and a ``.keras`` file).
+"""Export a trained network as a real Keras model (and a ``.keras`` file), and train a
+Keras model the engine's full-batch way.
 
 Example:
     >>> model = to_keras(result)
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tunelab.training.backend import tf  # noqa: F401  (TensorFlow first, quietly)
+from tunelab.training.backend import tf  # TensorFlow first, quietly
 from tunelab.training.result import TrainResult
 
 _OUTPUT_ACTIVATION = {"binary": "sigmoid", "multiclass": "softmax", "regression": "linear"}
@@ -59,3 +60,11 @@ def save_keras(result: TrainResult, path: str | Path) -> Path:
         raise ValueError(f"Expected `path` to end in .keras. Received: path={str(path)!r}")
     to_keras(result).save(path)
     return path
+
+
+def fit_full_batch(model, x: np.ndarray, y: np.ndarray, steps: int):
+    """``model.fit`` with `steps` full-batch updates: the same updates as
+    ``fit(x, y, batch_size=len(x), epochs=steps)``, as one pass over the full batch
+    repeated, without Keras's per-epoch cost. Returns the fit's History."""
+    batches = tf.data.Dataset.from_tensors((x, y)).repeat(steps)
+    return model.fit(batches, epochs=1, shuffle=False, verbose=0)
