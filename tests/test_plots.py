@@ -1,13 +1,16 @@
 """Tests for tunelab.plots: parts are built once and updated in place, never with NaN.
 
 Real training runs (few epochs, module-scoped fixtures) feed the plots, so the tests also
-check that the parts read `TrainResult`s the way the engine writes them.
+check that the parts read `TrainResult`s the way the engine writes them. Where a case needs
+data the engine never writes (a NaN weight, a NaN on a path), it is a real result with that
+field replaced (`dataclasses.replace`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import time
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import matplotlib
@@ -29,10 +32,16 @@ from tunelab.plots import (  # noqa: E402
     DecisionBoundary,
     LossCurves,
     LossSurface,
+    NeuronThumbnails,
+    Part,
+    RegressionFit,
     ScheduleCurve,
     SmallMultiples,
     SweepCurve,
+    View,
     WeightHistogram,
+    boundary_part_for,
+    held_draws,
     new_figure,
     show_datasets,
 )
@@ -170,7 +179,7 @@ def test_decision_boundary_updates_image_in_place(moons, moons_runs):
     part = DecisionBoundary(ax, moons, moons_runs[0], show_misclassified=True)
     first = np.array(part.image.get_array())
     assert first.shape == moons_runs[0].grid_shape
-    assert part.image.get_visible() and not part.line.get_visible()
+    assert part.image.get_visible() and not part.ax.lines  # no regression curve here
     assert len(part.train_points.get_offsets()) == len(moons.y_train)
     assert len(part.val_points.get_offsets()) == len(moons.y_val)
 
@@ -205,14 +214,14 @@ def test_decision_boundary_threshold_line_and_marks(moons, moons_runs, threshold
     assert len(part.wrong_points.get_offsets()) == expected
 
     before = [s.copy() for s in segments]
-    part.set_threshold(0.5 if threshold != 0.5 else 0.2, draw=False)
-    check_in_place(part, lambda: part.update(result))
+    other = 0.5 if threshold != 0.5 else 0.2
+    check_in_place(part, lambda: part.update(View(result=result, threshold=other)))
+    assert part.threshold == other
     after = part.threshold_line.get_segments()
     assert len(after) != len(before) or any(
         a.shape != b.shape or not np.allclose(a, b) for a, b in zip(after, before, strict=True)
     )
-    part.set_threshold(None, draw=False)
-    part.update(result)
+    part.update(result)  # a bare result is View(result=result): no threshold line
     assert not part.threshold_line.get_segments()
 
 
@@ -220,16 +229,16 @@ def test_decision_boundary_threshold_line_and_marks(moons, moons_runs, threshold
 def test_decision_boundary_rejects_bad_threshold(moons, bad):
     with pytest.raises((TypeError, ValueError), match="threshold"):
         DecisionBoundary(None, moons, threshold=bad)
-    part = DecisionBoundary(None, moons, threshold=0.3)
+    part = DecisionBoundary.from_view(None, View(data=moons, threshold=0.3))
     with pytest.raises((TypeError, ValueError), match="threshold"):
-        part.set_threshold(bad)
+        part.update(View(data=moons, threshold=bad))
     assert part.threshold == 0.3  # a refused value changes nothing
 
 
 def test_decision_boundary_epoch_uses_snapshot(moons, moons_runs):
     result = moons_runs[0]
     part = DecisionBoundary(None, moons, result)
-    check_in_place(part, lambda: part.update(result, epoch=0))
+    check_in_place(part, lambda: part.update(View(result=result, epoch=0)))
     np.testing.assert_allclose(part.image.get_array().ravel(), result.surface_at(0))
     assert not part.wrong_points.get_offsets().size  # not asked for
 
@@ -243,18 +252,54 @@ def test_decision_boundary_multiclass_blends_colours(spiral3, spiral3_runs):
     assert not np.allclose(rgb, part.image.get_array())
 
 
-def test_decision_boundary_regression_draws_prediction_line(poly, poly_runs):
-    part = DecisionBoundary(None, poly, poly_runs[0])
-    assert part.line.get_visible() and not part.image.get_visible()
+def test_regression_fit_draws_prediction_line(poly, poly_runs):
+    part = RegressionFit(None, poly, poly_runs[0])
+    assert part.line.get_visible() and not part.ax.images
+    assert len(part.train_points.get_offsets()) == len(poly.y_train)
     first = np.array(part.line.get_ydata())
     np.testing.assert_allclose(first, poly_runs[0].surface, rtol=1e-6)
     check_in_place(part, lambda: part.update(poly_runs[1]))
     assert not np.allclose(first, part.line.get_ydata())
+    check_in_place(part, lambda: part.update(View(result=poly_runs[1], epoch=0)))
+    np.testing.assert_allclose(part.line.get_ydata(), poly_runs[1].surface_at(0), rtol=1e-6)
+    part.update(None)
+    assert len(part.line.get_xdata()) == 0
+
+
+def test_boundary_part_for_picks_the_part_for_the_data(moons, spiral3, poly):
+    assert boundary_part_for(moons) is DecisionBoundary
+    assert boundary_part_for(spiral3) is DecisionBoundary
+    assert boundary_part_for(poly) is RegressionFit
+    with pytest.raises(ValueError, match="2-D points"):
+        boundary_part_for(load_dataset("breast_cancer", n_samples=100))
+    with pytest.raises(TypeError, match="Dataset"):
+        boundary_part_for("moons")
+
+
+def test_boundary_parts_refuse_each_others_data(moons, poly, moons_runs):
+    with pytest.raises(ValueError, match="RegressionFit"):
+        DecisionBoundary(None, moons).set_data(poly)
+    with pytest.raises(ValueError, match="DecisionBoundary"):
+        RegressionFit(None, moons)
+    with pytest.raises(ValueError, match="regression"):
+        RegressionFit(None, poly).update(moons_runs[0])
+    with pytest.raises(ValueError, match="show_misclassified"):
+        RegressionFit(None, poly, show_misclassified=True)
 
 
 def test_decision_boundary_rejects_tabular_data():
     with pytest.raises(ValueError, match="2-D points"):
         DecisionBoundary(None, load_dataset("breast_cancer", n_samples=100))
+
+
+def test_decision_boundary_follows_the_views_data(moons, moons_runs):
+    other = load_dataset("moons", n_samples=120, noise=0.1, seed=3)
+    part = DecisionBoundary.from_view(None, View(result=moons_runs[0], data=moons))
+    check_in_place(part, lambda: part.update(View(data=other)))
+    assert part.data is other and not part.image.get_visible()
+    np.testing.assert_allclose(part.train_points.get_offsets(), other.points_train)
+    part.update(moons_runs[0])  # data=None keeps the data shown
+    assert part.data is other and part.image.get_visible()
 
 
 # ----------------------------------------------------------------------------------------
@@ -280,6 +325,12 @@ def test_loss_curves_update_in_place(moons_runs):
     check_in_place(part, lambda: part.set_cursor(12))
     assert part.cursor.get_visible() and list(part.cursor.get_xdata()) == [12, 12]
     part.set_cursor(None)
+    assert not part.cursor.get_visible()
+    lines = np.array(part.val_line.get_ydata())
+    check_in_place(part, lambda: part.update(View(result=b, epoch=7)))
+    assert part.cursor.get_visible() and list(part.cursor.get_xdata()) == [7, 7]
+    np.testing.assert_array_equal(part.val_line.get_ydata(), lines)
+    part.update(b)  # epoch None: the end of the run, no cursor
     assert not part.cursor.get_visible()
 
 
@@ -339,9 +390,10 @@ def test_weight_histogram_counts_every_kernel_weight(moons_runs):
     assert part.small_text.get_text().startswith(f"|w| < 1e-3: {small} of {n_kernel} (")
 
 
-def test_weight_histogram_widens_bins_when_needed():
-    tiny = SimpleNamespace(weights=[np.array([[0.1, -0.2]]), np.zeros(2)])
-    big = SimpleNamespace(weights=[np.array([[5.0, -0.2, np.nan]]), np.zeros(3)])
+def test_weight_histogram_widens_bins_when_needed(moons_runs):
+    # The engine never writes a NaN weight; a real result with its weights replaced does.
+    tiny = dataclasses.replace(moons_runs[0], weights=(np.array([[0.1, -0.2]]), np.zeros(2)))
+    big = dataclasses.replace(moons_runs[0], weights=(np.array([[5.0, -0.2, np.nan]]), np.zeros(3)))
     part = WeightHistogram(None, tiny, symlog=True, bins=21)
     assert part.ax.get_xscale() == "symlog" and len(part.bars.patches) == 21
     check_in_place(part, lambda: part.update(big))
@@ -355,11 +407,23 @@ def test_schedule_curve():
     part = ScheduleCurve(None, None, 0.05, 200)
     np.testing.assert_allclose(part.line.get_ydata(), 0.05)
     schedule = ExponentialDecay(decay_steps=50, decay_rate=0.5)
-    check_in_place(part, lambda: part.update(schedule, 0.1, 300))
+    check_in_place(part, lambda: part.set_schedule(schedule, 0.1, 300))
     np.testing.assert_allclose(part.line.get_ydata(), schedule.values(300, 0.1), rtol=1e-6)
     assert part.ax.get_xlim() == (0, 299)
-    part.update(StepDecay(step_size=100, factor=0.5))  # keeps α = 0.1 and 300 steps
+    part.set_schedule(StepDecay(step_size=100, factor=0.5))  # keeps α = 0.1 and 300 steps
     assert part.line.get_ydata()[-1] == pytest.approx(0.025)
+
+
+def test_schedule_curve_reads_the_results_config(moons, base_config):
+    schedule = StepDecay(step_size=10, factor=0.5)
+    result = train(moons, dataclasses.replace(base_config, schedule=schedule, batch_size=50))
+    steps = result.config.epochs * result.steps_per_epoch
+    assert result.steps_per_epoch == 2
+    part = ScheduleCurve.from_view(None, View(result=result))
+    np.testing.assert_allclose(part.line.get_ydata(), schedule.values(steps, 0.03), rtol=1e-6)
+    assert part.steps == steps and part.ax.get_xlim() == (0, steps - 1)
+    check_in_place(part, lambda: part.update(None))
+    assert len(part.line.get_xdata()) == 0
 
 
 # ----------------------------------------------------------------------------------------
@@ -375,7 +439,7 @@ def test_loss_surface_matches_engine_loss_and_path(poly, poly_runs):
     np.testing.assert_allclose(part.path_line.get_xydata(), poly_runs[0].path, rtol=1e-6)
     np.testing.assert_allclose(part.start_point.get_xydata()[0], poly_runs[0].path[0])
     np.testing.assert_allclose(part.end_point.get_xydata()[0], poly_runs[0].path[-1])
-    check_in_place(part, lambda: part.update(poly_runs[1], epoch=5))
+    check_in_place(part, lambda: part.update(View(result=poly_runs[1], epoch=5)))
     assert len(part.path_line.get_xdata()) == 5 * poly_runs[1].steps_per_epoch + 1
 
 
@@ -387,11 +451,12 @@ def test_loss_surface_rejects_models_with_more_parameters(moons, moons_runs, pol
         part.update(moons_runs[0])
 
 
-def test_loss_surface_generic_function():
+def test_loss_surface_generic_function(poly_runs):
     part = LossSurface(None, loss_fn=lambda w, b: (w - 1) ** 2 + 3 * b**2 + 0.1, w_range=(-2, 3))
     assert part.ax.get_xlim() == (-2, 3)
     np.testing.assert_allclose(part.min_point.get_xydata()[0], (1, 0), atol=0.05)
-    fake = SimpleNamespace(path=np.array([[0.0, 1.0], [0.5, 0.5], [np.nan, 0.0]]))
+    path = np.array([[0.0, 1.0], [0.5, 0.5], [np.nan, 0.0]])
+    fake = dataclasses.replace(poly_runs[0], path=path)  # a path the engine never writes
     check_in_place(part, lambda: part.update(fake))
     assert len(part.path_line.get_xdata()) == 2
 
@@ -412,13 +477,29 @@ def test_sweep_curve_marker_and_update(moons_runs, diverged):
     assert list(part.current_line.get_xdata()) == [3e-2, 3e-2]
 
     # 0 joins the values: a symlog axis keeps it visible at the left.
-    check_in_place(part, lambda: part.update([*moons_runs, diverged]))
+    check_in_place(part, lambda: part.update(View(sweep=[*moons_runs, diverged])))
     assert part.ax.get_xscale() == "symlog"
     np.testing.assert_allclose(part.train_line.get_xdata(), [0, 1e-3, 3e-2])
     best = [r.history["val_loss"].min() for r in moons_runs]
     assert part.best_line.get_ydata()[1:] == pytest.approx(best[1:])
     assert len(part.diverged_points.get_offsets()) == 1  # diverged run has l2 = 0
     part.set_current(None)
+    assert not part.current_line.get_visible()
+
+
+def test_sweep_curve_from_view_marks_the_results_value(moons_runs):
+    with pytest.raises(ValueError, match="sweep_field"):
+        SweepCurve.from_view(None, View(sweep=moons_runs))
+    view = View(result=moons_runs[1], sweep=moons_runs, sweep_field="l2")
+    part = SweepCurve.from_view(None, view)
+    np.testing.assert_allclose(part.train_line.get_xdata(), [0, 1e-3, 3e-2])
+    assert list(part.current_line.get_xdata()) == [1e-3, 1e-3]
+    ydata = part.val_line.get_ydata()
+    check_in_place(part, lambda: part.update(dataclasses.replace(view, result=moons_runs[2])))
+    assert list(part.current_line.get_xdata()) == [3e-2, 3e-2]
+    assert part.val_line.get_ydata() is ydata  # the same sweep: the lines are not redone
+    part.update(View(sweep=moons_runs[1:]))
+    np.testing.assert_allclose(part.train_line.get_xdata(), [1e-3, 3e-2])
     assert not part.current_line.get_visible()
 
 
@@ -443,6 +524,15 @@ def test_small_multiples(moons, moons_runs):
         row.update(moons_runs[:2])
 
 
+def test_small_multiples_of_a_regression(poly, poly_runs):
+    row = SmallMultiples(None, poly, poly_runs)
+    assert all(isinstance(p, RegressionFit) for p in row.parts)
+    first = np.array(row.parts[0].line.get_ydata())
+    row.update(poly_runs[::-1], epoch=0)
+    np.testing.assert_allclose(row.parts[0].line.get_ydata(), poly_runs[1].surface_at(0))
+    assert not np.allclose(first, row.parts[0].line.get_ydata())
+
+
 def test_show_datasets_one_axes_per_dataset():
     fig = show_datasets(n_samples=120)
     assert len(fig.axes) == len(DATASET_NAMES)
@@ -465,7 +555,14 @@ def test_every_part_takes_a_diverged_result(moons, moons_runs, diverged):
         check_in_place(part, lambda p=part: p.update(diverged))
 
 
-def test_updates_are_cheap_and_draw_once(moons, moons_runs, early):
+def count_draws(fig) -> list[int]:
+    """A list that grows by one each time the figure is drawn (matplotlib's draw_event)."""
+    draws: list[int] = []
+    fig.canvas.mpl_connect("draw_event", lambda event: draws.append(1))
+    return draws
+
+
+def test_updates_change_artists_in_place_and_draw_once(moons, moons_runs, early):
     fig, axes = new_figure(1, 4)
     parts = [
         DecisionBoundary(axes[0], moons, moons_runs[0], show_misclassified=True),
@@ -474,14 +571,88 @@ def test_updates_are_cheap_and_draw_once(moons, moons_runs, early):
         SweepCurve(axes[3], moons_runs, "l2"),
     ]
     fig.canvas.draw()
-    draws = []
-    fig.canvas.draw_idle = lambda *args, **kwargs: draws.append(1)
+    draws = count_draws(fig)
+    image, image_data = parts[0].image, parts[0].image.get_array()
+    view = View(result=early, data=moons, sweep=moons_runs, sweep_field="l2")
     for part in parts:
-        # Warm up: surfaces are computed once per result and then cached.
-        results = moons_runs if isinstance(part, SweepCurve) else early
-        part.update(results)
-        start = time.perf_counter()
-        part.update(results)
-        elapsed = time.perf_counter() - start
-        assert elapsed < 0.05, f"{type(part).__name__}.update took {1000 * elapsed:.0f} ms"
-    assert len(draws) == 2 * len(parts)
+        children = [id(a) for a in part.ax.get_children()]
+        part.update(view, draw=False)
+        assert [id(a) for a in part.ax.get_children()] == children, type(part).__name__
+        assert_all_finite(part.ax)
+    assert not draws  # draw=False: the panel draws once for all parts
+    assert parts[0].image is image and parts[0].image.get_array() is not image_data
+    np.testing.assert_allclose(parts[0].image.get_array().ravel(), early.surface, rtol=1e-6)
+    shown = parts[0].image.get_array()
+    parts[0].update(view, draw=False)  # the same picture again: nothing is recomputed
+    assert parts[0].image.get_array() is shown
+    for part in parts:
+        part.update(view)
+    assert len(draws) == len(parts)
+
+
+def test_held_draws_defers_every_part_draw_without_marking_the_figure(moons_runs):
+    fig, axes = new_figure(1, 2)
+    parts = [LossCurves(axes[0]), WeightHistogram(axes[1])]
+    draws = count_draws(fig)
+    with held_draws(fig):
+        for part in parts:
+            part.update(moons_runs[0])
+    assert not draws
+    assert not [name for name in vars(fig) if "tunelab" in name]
+    parts[0].update(moons_runs[1])
+    assert len(draws) == 1
+
+
+# ----------------------------------------------------------------------------------------
+# The View protocol
+
+
+def test_view_of_and_its_checks(moons, moons_runs):
+    view = View(result=moons_runs[0], epoch=3)
+    assert View.of(view) is view
+    assert View.of(moons_runs[0]) == View(result=moons_runs[0])
+    assert View.of(None) == View()
+    with pytest.raises(TypeError, match="TrainResult"):
+        View.of(SimpleNamespace(weights=[]))  # only real results are drawn
+    with pytest.raises(TypeError, match="result"):
+        View(result="run")
+    with pytest.raises(TypeError, match="data"):
+        View(data="moons")
+    with pytest.raises(ValueError, match="epoch"):
+        View(epoch=-1)
+    with pytest.raises(TypeError, match="sweep"):
+        View(sweep=[moons_runs[0], "run"])
+    assert View(sweep=list(moons_runs)).sweep == tuple(moons_runs)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        view.epoch = 5
+
+
+def test_every_part_class_builds_from_a_view_and_follows_its_epoch(
+    moons, moons_runs, poly, poly_runs
+):
+    run, line = moons_runs[0], poly_runs[0]
+    cases = [
+        (DecisionBoundary, run, moons, {"show_misclassified": True}, lambda p: p.image.get_array()),
+        (RegressionFit, line, poly, {}, lambda p: p.line.get_ydata()),
+        (LossCurves, run, moons, {"log_y": True}, lambda p: p.cursor.get_visible()),
+        (AccuracyCurves, run, moons, {}, lambda p: p.cursor.get_visible()),
+        (WeightHistogram, run, moons, {"symlog": True}, lambda p: p.counts),
+        (NeuronThumbnails, run, moons, {}, lambda p: p.image.get_array()),
+        (LossSurface, line, poly, {}, lambda p: p.path_line.get_xdata()),
+    ]
+    for cls, result, data, options, state in cases:
+        part = cls.from_view(None, View(result=result, data=data), **options)
+        assert isinstance(part, Part) and part.figure is part.ax.figure
+        end = np.array(state(part))
+        check_in_place(part, lambda p=part, r=result, d=data: p.update(View(r, d, epoch=0)))
+        start = np.array(state(part))
+        assert start.shape != end.shape or not np.allclose(start, end), cls.__name__
+        part.update(View(result=result, data=data))
+        np.testing.assert_allclose(np.array(state(part)), end, err_msg=cls.__name__)
+
+
+def test_plots_import_without_tensorflow():
+    code = "import sys, tunelab.plots; print('tensorflow' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
