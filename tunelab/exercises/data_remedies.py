@@ -146,13 +146,15 @@ def resample_balanced(data: Dataset, n: int | None = None, seed: int = 0) -> Dat
 
 
 def _logits(result: Any, x: np.ndarray) -> np.ndarray:
-    from tunelab.training.result import unpack_forward  # imports TensorFlow: keep it lazy
+    from tunelab.training import network
 
-    return unpack_forward(result.weights, result.config.activation, x).astype(np.float64)
+    return network.forward(result.weights, result.config.activation, x).astype(np.float64)
 
 
 def _binary_ce(z: np.ndarray, y: np.ndarray) -> np.ndarray:
-    return np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+    from tunelab.training import network
+
+    return network.per_example_loss(np.asarray(z)[:, None], y, "binary")
 
 
 def loss_on(result: Any, x: np.ndarray, y: np.ndarray) -> float:
@@ -164,15 +166,9 @@ def loss_on(result: Any, x: np.ndarray, y: np.ndarray) -> float:
     Example:
         >>> loss_on(res, small.x_train, small.y_train)
     """
-    z = _logits(result, x)
-    y = np.asarray(y, np.float64)
-    if result.task == "regression":
-        return float(np.mean((z[:, 0] - y) ** 2))
-    if result.task == "binary":
-        return float(np.mean(_binary_ce(z[:, 0], y)))
-    z = z - z.max(axis=1, keepdims=True)
-    logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-    return float(-np.mean(logp[np.arange(len(y)), y.astype(int)]))
+    from tunelab.training import network
+
+    return network.loss_on(result, x, y)
 
 
 def weighted_loss(result: Any, data: Dataset) -> float:
@@ -185,10 +181,12 @@ def weighted_loss(result: Any, data: Dataset) -> float:
         >>> weighted_loss(res, data)
     """
     _check_binary(data, "The balanced class-weighted loss")
+    from tunelab.training import network
+
     y = data.y_train.astype(int)
     counts = np.bincount(y, minlength=2)
     weights = (len(y) / (2 * counts))[y]
-    return float(np.mean(weights * _binary_ce(_logits(result, data.x_train)[:, 0], y)))
+    return network.loss_on(result, data.x_train, data.y_train, sample_weight=weights)
 
 
 def _spread(values: Sequence[float]) -> str:
@@ -329,21 +327,11 @@ def per_class(
         raise ValueError(f'Expected `split` to be "val" or "train". Received: split={split!r}')
     if not 0 < threshold < 1:
         raise ValueError(f"Expected `threshold` in (0, 1). Received: threshold={threshold}")
+    from tunelab.training import network
+
     x, y = (data.x_val, data.y_val) if split == "val" else (data.x_train, data.y_train)
-    truth = y.astype(int) == 1
-    predicted = result.predict(x) > threshold
-    precision, recall = [], []
-    for positive, actual in ((~predicted, ~truth), (predicted, truth)):
-        hits = int(np.sum(positive & actual))
-        precision.append(hits / max(int(positive.sum()), 1))
-        recall.append(hits / max(int(actual.sum()), 1))
-    return ClassReport(
-        threshold=float(threshold),
-        accuracy=float(np.mean(predicted == truth)),
-        precision=(precision[0], precision[1]),
-        recall=(recall[0], recall[1]),
-        counts=(int((~truth).sum()), int(truth.sum())),
-    )
+    report = network.class_report(result, x, y, threshold=threshold)
+    return ClassReport(**{f.name: getattr(report, f.name) for f in dataclasses.fields(report)})
 
 
 def gradient_noise(

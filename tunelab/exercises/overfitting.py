@@ -56,18 +56,9 @@ def data_loss(result: Any, x: np.ndarray, y: np.ndarray) -> float:
     Example:
         >>> data_loss(res, data.x_val, data.y_val)
     """
-    from tunelab.training.result import unpack_forward  # imports TensorFlow: keep it lazy
+    from tunelab.training import network
 
-    z = unpack_forward(result.weights, result.config.activation, x).astype(np.float64)
-    y = np.asarray(y, np.float64)
-    if result.task == "regression":
-        return float(np.mean((z[:, 0] - y) ** 2))
-    if result.task == "binary":
-        z = z[:, 0]
-        return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
-    z = z - z.max(axis=1, keepdims=True)
-    logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-    return float(-np.mean(logp[np.arange(len(y)), y.astype(int)]))
+    return network.loss_on(result, x, y)
 
 
 def check_diagnosis(answer: Mapping[str, str] | None) -> Feedback:

@@ -47,7 +47,9 @@ def kernel_weights(result: Any) -> np.ndarray:
     Example:
         >>> kernel_weights(res).size  # 2·64 + 64·64 + 64·1 for hidden=(64, 64)
     """
-    return np.concatenate([np.ravel(w) for w in result.weights[0::2]])
+    from tunelab.training import network
+
+    return network.kernel_weights(result)
 
 
 def small_fraction(result: Any, threshold: float = SMALL_WEIGHT) -> float:
@@ -62,14 +64,14 @@ def small_fraction(result: Any, threshold: float = SMALL_WEIGHT) -> float:
 
 
 def _logit_grid(result: Any) -> np.ndarray:
-    from tunelab.training.result import unpack_forward
+    from tunelab.training import network
 
     if result.grid_inputs is None or result.grid_shape is None:
         raise ValueError(
             "Expected a result trained on a 2-D dataset (it has a decision-surface grid); "
             "this one has none."
         )
-    z = unpack_forward(result.weights, result.config.activation, result.grid_inputs)
+    z = network.forward(result.weights, result.config.activation, result.grid_inputs)
     if z.shape[1] != 1:
         raise ValueError("Expected a binary classifier (one output logit).")
     return z[:, 0].reshape(result.grid_shape)

@@ -438,12 +438,15 @@ def per_example_loss(model: Any, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     Example:
         >>> per_example_loss(result, data.x_val, data.y_val).mean()  # the validation loss
     """
-    if hasattr(model, "trainable_weights"):  # a Keras model: call it, no progress bar
-        p = np.asarray(model(np.asarray(x, np.float32), training=False))
-    else:
+    from tunelab.training import network
+
+    if not hasattr(model, "trainable_weights"):  # a TrainResult: the engine's exact loss
         if getattr(model, "task", "binary") != "binary":
             raise ValueError("Expected a binary classifier (cross-entropy on one probability).")
-        p = np.asarray(model.predict(x))
+        logits = network.forward(model.weights, model.config.activation, x)
+        return network.per_example_loss(logits, y, "binary")
+    # A Keras model gives probabilities only; Keras's own cross-entropy clips them at 1e-7.
+    p = np.asarray(model(np.asarray(x, np.float32), training=False))
     p = np.clip(p.astype(np.float64).reshape(-1), 1e-7, 1 - 1e-7)
     y = np.asarray(y, dtype=np.float64).reshape(-1)
     return -(y * np.log(p) + (1 - y) * np.log(1 - p))

@@ -1,35 +1,85 @@
-"""The TensorFlow training engine shared by every lesson and panel."""
+"""The TensorFlow training engine shared by every lesson and panel.
 
-from tunelab.training import schedules
-from tunelab.training.config import ACTIVATIONS, OPTIMIZERS, TrainConfig
-from tunelab.training.engine import (
-    apply_dropout,
-    cache_info,
-    clear_cache,
-    hidden_activations,
-    lookup,
-    sweep,
-    trace_count,
-    train,
-)
-from tunelab.training.export import save_keras, to_keras
-from tunelab.training.result import METRICS, TrainResult
+Importing this package is cheap: TensorFlow loads the first time a name that needs it
+(``train``, ``sweep``, ``to_keras``, …) is used, so ``tunelab.training.config``,
+``.result``, ``.network`` and ``.schedules`` can be imported without it (PEP 562).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tunelab.training import backend, network, schedules
+    from tunelab.training.config import ACTIVATIONS, OPTIMIZERS, TrainConfig
+    from tunelab.training.engine import (
+        apply_dropout,
+        cache_info,
+        clear_cache,
+        hidden_activations,
+        is_cached,
+        lookup,
+        sweep,
+        trace_count,
+        train,
+    )
+    from tunelab.training.export import save_keras, to_keras
+    from tunelab.training.result import METRICS, TrainResult
+
+_WHERE = {
+    "ACTIVATIONS": "config",
+    "OPTIMIZERS": "config",
+    "TrainConfig": "config",
+    "METRICS": "result",
+    "TrainResult": "result",
+    "apply_dropout": "engine",
+    "cache_info": "engine",
+    "clear_cache": "engine",
+    "hidden_activations": "engine",
+    "is_cached": "engine",
+    "lookup": "engine",
+    "sweep": "engine",
+    "trace_count": "engine",
+    "train": "engine",
+    "save_keras": "export",
+    "to_keras": "export",
+}
+_SUBMODULES = ("backend", "network", "schedules")
 
 __all__ = [
     "ACTIVATIONS",
-    "apply_dropout",
-    "hidden_activations",
     "METRICS",
     "OPTIMIZERS",
     "TrainConfig",
     "TrainResult",
+    "apply_dropout",
+    "backend",
     "cache_info",
     "clear_cache",
+    "hidden_activations",
+    "is_cached",
     "lookup",
+    "network",
     "save_keras",
     "schedules",
-    "to_keras",
     "sweep",
+    "to_keras",
     "trace_count",
     "train",
 ]
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f"tunelab.training.{_WHERE[name]}"), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"tunelab.training.{name}")
+    else:
+        raise AttributeError(f"module 'tunelab.training' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
