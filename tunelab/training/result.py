@@ -1,15 +1,24 @@
 """`TrainResult`: what one training run produced, as plain numpy data.
 
 Plots read results and never train; a result can be kept, compared and scrubbed through
-after the fact (the decision surface is stored at evenly spaced epochs).
+after the fact (the weights are stored at evenly spaced epochs). A result is frozen: its
+arrays are read-only, and the decision surfaces computed from it are memoised outside it,
+in a bounded `SurfaceMemo`, so its size (`nbytes`) never changes. Imports no TensorFlow.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
+from tunelab.training import network
 from tunelab.training.config import TrainConfig
 
 # Per-epoch history, recorded after each epoch's updates with dropout off:
@@ -25,44 +34,93 @@ METRICS = (
     "batch_loss",  # mean mini-batch data loss during the epoch, dropout on (what fit() shows)
 )
 
-NUMPY_ACTIVATIONS = {
-    "relu": lambda z: np.maximum(z, 0),
-    "tanh": np.tanh,
-    "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
-    "linear": lambda z: z,
-}
+# Re-exported for callers that have not moved to `tunelab.training.network` yet.
+NUMPY_ACTIVATIONS = network.ACTIVATIONS
+unpack_forward = network.forward
 
 
-def unpack_forward(weights: list[np.ndarray], activation: str, x: np.ndarray) -> np.ndarray:
-    """The network's logits for inputs ``x`` (numpy, no TensorFlow): cheap for plots."""
-    h = np.asarray(x, np.float32)
-    act = NUMPY_ACTIVATIONS[activation]
-    n_layers = len(weights) // 2
-    for layer in range(n_layers):
-        h = h @ weights[2 * layer] + weights[2 * layer + 1]
-        if layer < n_layers - 1:
-            h = act(h)
-    return h
+class SurfaceMemo:
+    """Decision surfaces already computed, kept outside the (frozen) results.
+
+    An LRU bounded by bytes, keyed by ``(id(result), snapshot index)``; ``"final"`` is the
+    index of the final weights' surface. When a result is garbage collected its entries go
+    too (``weakref.finalize`` runs before its id can be reused), so a key never points at
+    another result's surface.
+    """
+
+    def __init__(self, max_bytes: int = 32 * 2**20):
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[tuple[int, Any], np.ndarray] = OrderedDict()
+        self._by_result: dict[int, set] = {}
+        self._bytes = 0
+        self._lock = threading.RLock()
+
+    def get(self, result: TrainResult, index: Any, compute: Callable[[], np.ndarray]):
+        """The surface stored under ``(result, index)``, computed by ``compute()`` if absent."""
+        key = (id(result), index)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = compute()
+        value.setflags(write=False)
+        with self._lock:
+            if key in self._items:  # another thread computed it meanwhile
+                return self._items[key]
+            if key[0] not in self._by_result:
+                self._by_result[key[0]] = set()
+                weakref.finalize(result, self._forget, key[0])
+            self._by_result[key[0]].add(index)
+            self._items[key] = value
+            self._bytes += value.nbytes
+            while len(self._items) > 1 and self._bytes > self.max_bytes:
+                (owner, old), evicted = self._items.popitem(last=False)
+                self._bytes -= evicted.nbytes
+                self._by_result[owner].discard(old)
+        return value
+
+    def _forget(self, owner: int) -> None:
+        with self._lock:
+            for index in self._by_result.pop(owner, ()):
+                self._bytes -= self._items.pop((owner, index)).nbytes
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the surfaces held."""
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            for owner in self._by_result:
+                self._by_result[owner] = set()
+            self._bytes = 0
 
 
-def _to_output(z: np.ndarray, task: str) -> np.ndarray:
-    if task == "binary":
-        return 1 / (1 + np.exp(-np.clip(z[..., 0], -60, 60)))
-    if task == "multiclass":
-        z = z - z.max(axis=-1, keepdims=True)
-        e = np.exp(z)
-        return e / e.sum(axis=-1, keepdims=True)
-    return z[..., 0]
+SURFACES = SurfaceMemo()
 
 
-@dataclass(eq=False)
+def _read_only(array: np.ndarray | None) -> np.ndarray | None:
+    if array is None:
+        return None
+    array = np.asarray(array)
+    if array.base is not None:  # a view would keep (and hide) its whole base alive
+        array = array.copy()
+    array.setflags(write=False)
+    return array
+
+
+@dataclass(frozen=True, eq=False)
 class TrainResult:
     """The outcome of `tunelab.train`: history, weights, surfaces, timings.
 
     Attributes:
         config: the `TrainConfig` that produced it.
         history: dict of per-epoch numpy arrays (see ``METRICS``); index i is epoch i+1.
-        weights: ``[W1, b1, W2, b2, …]`` as numpy arrays (kernels are (in, out)).
+        weights: ``(W1, b1, W2, b2, …)`` as read-only numpy arrays (kernels are (in, out)).
         diverged_at: None, or the epoch at which the loss stopped being finite or blew up
             past ten times the loss of predicting the average; the run stopped there and
             keeps its last healthy weights, so no NaN reaches a plot.
@@ -82,8 +140,8 @@ class TrainResult:
     config: TrainConfig
     task: str
     n_classes: int
-    history: dict[str, np.ndarray]
-    weights: list[np.ndarray]
+    history: Mapping[str, np.ndarray]
+    weights: tuple[np.ndarray, ...]
     diverged_at: int | None
     stopped_at: int | None
     best_epoch: int | None
@@ -93,20 +151,40 @@ class TrainResult:
     grid_shape: tuple[int, int] | None
     snapshot_epochs: np.ndarray
     snapshot_params: np.ndarray
-    weight_shapes: list[tuple[int, ...]]
+    weight_shapes: tuple[tuple[int, ...], ...]
     path: np.ndarray | None
     steps_per_epoch: int
     data_fingerprint: str
     compiled: bool = False
-    _surfaces: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        # Frozen plain data: read-only arrays that own their memory, read-only containers.
+        set_ = object.__setattr__
+        history = {name: _read_only(values) for name, values in self.history.items()}
+        set_(self, "history", MappingProxyType(history))
+        set_(self, "weights", tuple(_read_only(w) for w in self.weights))
+        set_(self, "weight_shapes", tuple(tuple(s) for s in self.weight_shapes))
+        for name in ("snapshot_epochs", "snapshot_params", "path"):
+            set_(self, name, _read_only(getattr(self, name)))
+        # The grid is shared by every member of a sweep (counted by none of them).
+        for name in ("grid_points", "grid_inputs"):
+            value = getattr(self, name)
+            if value is not None:
+                value.setflags(write=False)
 
     @property
     def nbytes(self) -> int:
-        """Memory held by the result's arrays (for the engine's cache budget)."""
-        arrays = [*self.history.values(), *self.weights, self.snapshot_params]
+        """Bytes held by the result's own arrays (for the engine's cache budget).
+
+        Exact and constant: the arrays are read-only copies the result alone holds, and
+        decision surfaces are memoised outside it (`SURFACES`). The grid, shared by every
+        member of a sweep, is not counted.
+        """
+        arrays = [*self.history.values(), *self.weights, self.snapshot_epochs]
+        arrays.append(self.snapshot_params)
         if self.path is not None:
             arrays.append(self.path)
-        return sum(a.nbytes for a in arrays) + sum(s.nbytes for s in self._surfaces.values())
+        return sum(a.nbytes for a in arrays)
 
     @property
     def epochs_run(self) -> int:
@@ -132,7 +210,9 @@ class TrainResult:
         Example:
             >>> res.predict(data.x_val)[:3]
         """
-        return _to_output(unpack_forward(self.weights, self.config.activation, x), self.task)
+        return network.to_output(
+            network.forward(self.weights, self.config.activation, x), self.task
+        )
 
     def weights_at(self, index: int) -> list[np.ndarray]:
         """The weights recorded at ``snapshot_epochs[index]``."""
@@ -148,19 +228,19 @@ class TrainResult:
         """The final decision surface on the grid (probabilities or predictions)."""
         if self.grid_inputs is None:
             return None
-        if "final" not in self._surfaces:
-            self._surfaces["final"] = self.predict(self.grid_inputs)
-        return self._surfaces["final"]
+        return SURFACES.get(self, "final", lambda: self.predict(self.grid_inputs))
 
     def surface_at(self, epoch: int) -> np.ndarray | None:
         """The decision surface at the recorded epoch nearest at or before ``epoch``."""
         if self.grid_inputs is None:
             return None
         i = max(int(np.searchsorted(self.snapshot_epochs, epoch, side="right")) - 1, 0)
-        if i not in self._surfaces:
-            z = unpack_forward(self.weights_at(i), self.config.activation, self.grid_inputs)
-            self._surfaces[i] = _to_output(z, self.task)
-        return self._surfaces[i]
+
+        def compute() -> np.ndarray:
+            z = network.forward(self.weights_at(i), self.config.activation, self.grid_inputs)
+            return network.to_output(z, self.task)
+
+        return SURFACES.get(self, i, compute)
 
     def summary(self) -> str:
         """One status line: epochs, time, validation score, gap, or what went wrong."""
