@@ -355,29 +355,25 @@ def test_bad_data_raises_errors_naming_the_data(moons):
         train(moons, dataclasses.replace(SMALL, class_weight=(1.0, 2.0, 3.0)))
 
 
-def test_the_result_cache_stays_within_its_memory_budget(moons):
-    from tunelab.training.engine import _CACHE
+def test_the_result_cache_stays_within_its_memory_budget(moons, monkeypatch):
+    from tunelab.training import engine
+    from tunelab.training.cache import ResultCache
 
     clear_cache()
-    budget = _CACHE.max_bytes
-    _CACHE.max_bytes = 2 * train(moons, SMALL).nbytes + 1
-    try:
-        for i in range(6):
-            train(moons, dataclasses.replace(SMALL, l2=1e-4 * (i + 1)))
-        assert cache_info()["size"] == 2
-        assert cache_info()["megabytes"] * 2**20 <= _CACHE.max_bytes
-    finally:
-        _CACHE.max_bytes = budget
-        clear_cache()
+    monkeypatch.setattr(engine, "CACHE", ResultCache(max_bytes=2 * train(moons, SMALL).nbytes + 1))
+    for i in range(6):
+        train(moons, dataclasses.replace(SMALL, l2=1e-4 * (i + 1)))
+    assert cache_info()["size"] == 2
+    assert cache_info()["megabytes"] * 2**20 <= engine.CACHE.max_bytes
 
 
 def test_sweep_sizes_are_padded_to_few_size_classes():
-    from tunelab.training.engine import _size_class
+    from tunelab.training.engine import size_class
 
-    sizes = [_size_class(n) for n in range(1, 200)]
+    sizes = [size_class(n) for n in range(1, 200)]
     assert all(s >= n for n, s in enumerate(sizes, start=1))
     assert sizes == sorted(sizes)
     # Padding wastes at most a third of the work, and 24 settings run as exactly 24.
     assert all((s - n) / s < 1 / 3 for n, s in enumerate(sizes, start=1))
-    assert _size_class(24) == 24 and _size_class(25) == 32
+    assert size_class(24) == 24 and size_class(25) == 32
     assert len(set(sizes)) <= 2 * 8 + 1  # about two compiled sizes per doubling
