@@ -207,6 +207,16 @@ def test_with_train_size_keeps_validation_and_class_balance() -> None:
         data.with_train_size(2.0)  # type: ignore[arg-type]
 
 
+def test_a_train_size_larger_than_the_training_set_is_refused_not_clamped() -> None:
+    data = load_dataset("moons", n_samples=100)
+    n_train = len(data.y_train)
+    with pytest.raises(ValueError, match="train_size") as error:
+        data.with_train_size(n_train + 40)
+    assert f"train_size={n_train + 40}" in str(error.value)
+    assert f"[1, {n_train}]" in str(error.value)
+    assert len(data.with_train_size(n_train).y_train) == n_train
+
+
 # ---------------------------------------------------------------------------------------------
 # Feature crosses
 

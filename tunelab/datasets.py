@@ -262,7 +262,8 @@ class Dataset:
             raise TypeError(f"Expected `n` to be an int. Received: n={n!r} of type {type(n)}")
         if not 1 <= n <= n_train:
             raise ValueError(
-                f"Expected `n` to be between 1 and the training size {n_train}. Received: n={n}"
+                f"Expected `n` (the train_size) to be in [1, {n_train}], at most the "
+                f"{n_train} training examples of {self.name!r}. Received: train_size={n}"
             )
         n = int(n)
         return dataclasses.replace(
