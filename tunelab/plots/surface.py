@@ -18,7 +18,9 @@ class LossSurface(Part):
 
     The surface is computed once in numpy: the mean squared error over the training set,
     exactly the engine's data loss for a linear model on 'poly' (``hidden=()``, one input
-    feature). Any other two-parameter loss can be drawn with ``loss_fn``.
+    feature). Any other two-parameter loss can be drawn with ``loss_fn``. ``update(view)``
+    draws the path of ``view.result`` up to the end of ``view.epoch`` (all of it when None);
+    the surface stays the one of the data the part was built with.
 
     Args:
         ax: the Axes to draw on, or None for a new figure.
