@@ -426,6 +426,23 @@ def test_schedule_curve_reads_the_results_config(moons, base_config):
     assert len(part.line.get_xdata()) == 0
 
 
+def test_neuron_thumbnails_tile_each_first_layer_unit(moons_runs, poly_runs):
+    result = moons_runs[0]
+    part = NeuronThumbnails(None, result, max_units=4)
+    assert part.tiles == (2, 2) and part.image.get_visible()
+    w1, b1 = result.weights[0], result.weights[1]
+    units = np.maximum(result.grid_inputs @ w1 + b1, 0)[:, :4]  # relu, the config's default
+    low, high = units.min(axis=0), units.max(axis=0)
+    expected = (units - low) / np.where(high > low, high - low, 1.0)  # a dead unit is all 0
+    assert np.ptp(expected, axis=0).max() == pytest.approx(1.0)  # some unit is alive
+    g, tile, mosaic = result.grid_shape[0], result.grid_shape[0] + 2, part.image.get_array()
+    for i, (row, col) in enumerate([(1, 0), (1, 1), (0, 0), (0, 1)]):  # first at top left
+        shown = np.asarray(mosaic)[row * tile : row * tile + g, col * tile : col * tile + g]
+        np.testing.assert_allclose(shown.ravel(), expected[:, i], atol=1e-5)
+    check_in_place(part, lambda: part.update(poly_runs[0]))  # a linear model: no hidden layer
+    assert not part.image.get_visible() and part.message.get_text() == "no hidden layer to show"
+
+
 # ----------------------------------------------------------------------------------------
 # LossSurface
 

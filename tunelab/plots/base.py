@@ -5,9 +5,9 @@ A part is built once on an Axes and then shown many states of a panel with
 ``set_offsets``, ``set_verts``, ``set_text``), nothing is cleared or re-created, so a
 slider can drive it at interactive speed in Jupyter with the ipympl backend.
 
-Plots only read results: this package imports numpy and matplotlib, never TensorFlow.
-`TrainResult` is named for type checkers only, and the few numpy measurements of the
-training package are imported inside the functions that need them.
+Plots only read results: this package imports numpy, matplotlib and the numpy network
+(`tunelab.training.network`), never TensorFlow; `TrainResult` is named for type checkers
+only.
 """
 
 from __future__ import annotations

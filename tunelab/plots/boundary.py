@@ -25,6 +25,7 @@ from tunelab.plots.base import (
     weights_shown,
 )
 from tunelab.plots.regression import RegressionFit, check_dataset, is_regression_1d
+from tunelab.training.network import forward
 
 if TYPE_CHECKING:
     from tunelab.training.result import TrainResult
@@ -290,8 +291,6 @@ class DecisionBoundary(Part):
     def _misclassified(
         self, result: TrainResult, epoch: int | None, threshold: float | None
     ) -> np.ndarray:
-        from tunelab.training.result import unpack_forward  # TensorFlow is loaded by now
-
         data = self.data
         weights = weights_shown(result, epoch)
         t = 0.5 if threshold is None else threshold
@@ -302,7 +301,7 @@ class DecisionBoundary(Part):
         ):
             if x.shape[1] != weights[0].shape[0]:
                 return np.empty((0, 2))  # the result belongs to other features
-            z = unpack_forward(weights, result.config.activation, x)
+            z = forward(weights, result.config.activation, x)
             # Compare logits, not probabilities: the same answer without exp overflow.
             predicted = (z[:, 0] > math.log(t / (1 - t))) if z.shape[1] == 1 else np.argmax(z, 1)
             wrong.append(points[predicted.astype(int) != y.astype(int)])

@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from tunelab.plots.base import CLASS_COLORS, SMALL_WEIGHT, Part, View, own_axes, weights_shown
+from tunelab.training.network import hidden
 
 if TYPE_CHECKING:
     from tunelab.training.result import TrainResult
@@ -168,10 +169,8 @@ class NeuronThumbnails(Part):
             self.message.set_text("" if result is None else "no hidden layer to show")
             return
         weights = weights_shown(result, view.epoch)
-        from tunelab.training.result import NUMPY_ACTIVATIONS  # loaded with the result
-
-        act = NUMPY_ACTIVATIONS[result.config.activation]
-        h = act(result.grid_inputs @ weights[0] + weights[1])[:, : self.max_units]
+        first = hidden(weights, result.config.activation, result.grid_inputs, layer=0)
+        h = np.asarray(first, np.float64)[:, : self.max_units]
         g = result.grid_shape[0]
         units = h.shape[1]
         cols = int(math.ceil(math.sqrt(units)))
