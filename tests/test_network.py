@@ -156,3 +156,11 @@ def test_hidden_activations_in_training_feed_each_dropped_layer_to_the_next():
     np.testing.assert_allclose(acts[0], h1, rtol=1e-6)
     np.testing.assert_allclose(acts[1], h2, rtol=1e-5, atol=1e-6)
     assert np.mean(acts[0] == 0) > np.mean(hidden_activations(res, data.x_val)[0] == 0)
+
+
+def test_the_small_weight_threshold_is_the_engines():
+    data = load_dataset("moons", n_samples=200, seed=0)
+    res = train(data, TrainConfig(hidden=(16,), optimizer="sgd", l1=0.05, epochs=60))
+    small = np.mean(np.abs(network.kernel_weights(res)) < network.SMALL_WEIGHT)
+    assert small > 0
+    assert small == pytest.approx(res.final("small_weights"), abs=1e-6)

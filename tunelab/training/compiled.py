@@ -18,6 +18,7 @@ import numpy as np
 from tunelab.datasets import Dataset
 from tunelab.training.backend import tf
 from tunelab.training.config import TrainConfig
+from tunelab.training.network import SMALL_WEIGHT
 from tunelab.training.optimizers import SLOTS, apply_updates
 from tunelab.training.result import METRICS
 from tunelab.training.rng import uniform
@@ -268,7 +269,7 @@ def build(plan: Plan):
             params = [tf.where(_bcast(active, w), w, o) for w, o in zip(params, old, strict=True)]
             small = tf.add_n(
                 [
-                    tf.reduce_sum(tf.cast(tf.abs(w) < 1e-3, tf.float32), axis=[1, 2])
+                    tf.reduce_sum(tf.cast(tf.abs(w) < SMALL_WEIGHT, tf.float32), axis=[1, 2])
                     for w in params[0::2]
                 ]
             )

@@ -472,8 +472,6 @@ def hidden_activations(
         >>> [a.mean() for a in acts]
     """
     rate = result.config.dropout if training else 0.0
-    if len(result.weights) < 4:
-        return []
 
     def dropout(h: np.ndarray, layer: int) -> np.ndarray:
         return apply_dropout(

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACTIVATIONS",
+    "SMALL_WEIGHT",
     "TASKS",
     "ClassReport",
     "class_report",
@@ -46,6 +47,9 @@ __all__ = [
 ]
 
 TASKS = ("binary", "multiclass", "regression")
+# A kernel weight below this in magnitude counts as "small" (driven to zero by L1): the
+# engine's ``small_weights`` metric uses it, and so should every plot or check of it.
+SMALL_WEIGHT = 1e-3
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:

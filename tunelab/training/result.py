@@ -30,7 +30,7 @@ METRICS = (
     "lr",  # learning rate at the epoch's last step
     "penalty",  # l1·Σ|w| + l2·Σw² over kernels
     "weight_norm",  # sqrt(Σw²) over kernels
-    "small_weights",  # fraction of kernel weights with |w| < 1e-3
+    "small_weights",  # fraction of kernel weights with |w| < network.SMALL_WEIGHT
     "batch_loss",  # mean mini-batch data loss during the epoch, dropout on (what fit() shows)
 )
 
