@@ -34,10 +34,6 @@ METRICS = (
     "batch_loss",  # mean mini-batch data loss during the epoch, dropout on (what fit() shows)
 )
 
-# Re-exported for callers that have not moved to `tunelab.training.network` yet.
-NUMPY_ACTIVATIONS = network.ACTIVATIONS
-unpack_forward = network.forward
-
 
 class SurfaceMemo:
     """Decision surfaces already computed, kept outside the (frozen) results.
