@@ -42,6 +42,12 @@ class SurfaceMemo:
     index of the final weights' surface. When a result is garbage collected its entries go
     too (``weakref.finalize`` runs before its id can be reused), so a key never points at
     another result's surface.
+
+    Example:
+        >>> res.surface_at(100) is res.surface_at(100)  # computed once, then memoised
+        True
+        >>> SURFACES.nbytes <= SURFACES.max_bytes or len(SURFACES) == 1
+        True
     """
 
     def __init__(self, max_bytes: int = 32 * 2**20):
@@ -51,7 +57,7 @@ class SurfaceMemo:
         self._bytes = 0
         self._lock = threading.RLock()
 
-    def get(self, result: TrainResult, index: Any, compute: Callable[[], np.ndarray]):
+    def get(self, result: TrainResult, index: Any, compute: Callable[[], np.ndarray]) -> np.ndarray:
         """The surface stored under ``(result, index)``, computed by ``compute()`` if absent."""
         key = (id(result), index)
         with self._lock:
@@ -89,6 +95,7 @@ class SurfaceMemo:
         return len(self._items)
 
     def clear(self) -> None:
+        """Forget every surface (each is computed again when next asked for)."""
         with self._lock:
             self._items.clear()
             for owner in self._by_result:
