@@ -38,7 +38,6 @@ CLASS_COLORS: tuple[str, ...] = ("#e66101", "#5e3c99", "#1b9e77")
 TRAIN_COLOR = "#0072b2"
 VAL_COLOR = "#d55e00"
 MARK_COLOR = "#222222"
-SMALL_WEIGHT = 1e-3  # the same threshold as the engine's "small_weights" metric
 
 
 def mix_with_white(color: str, white: float) -> tuple[float, float, float]:

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.axes import Axes
 
-from tunelab.plots.base import CLASS_COLORS, SMALL_WEIGHT, Part, View, own_axes, weights_shown
-from tunelab.training.network import hidden
+from tunelab.plots.base import CLASS_COLORS, Part, View, own_axes, weights_shown
+from tunelab.training.network import SMALL_WEIGHT, hidden
 
 if TYPE_CHECKING:
     from tunelab.training.result import TrainResult
