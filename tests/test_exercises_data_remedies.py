@@ -154,7 +154,7 @@ def test_imbalance_panel_reports_minority_recall():
     )
     assert "minority (class 1" in panel.status_text and "recall" in panel.status_text
     before = panel.result
-    boundary = panel.views[0].part
+    boundary = panel.parts[0]
     line_before = [s.copy() for s in boundary.threshold_line.get_segments()]
     marks_before = len(boundary.wrong_points.get_offsets())
     trainings = panel.trainings

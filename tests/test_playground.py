@@ -29,7 +29,7 @@ def test_the_settings_string_round_trips_every_control_exactly(playground):
         wanted[field] = choices[(control.index_of(start[field]) + 1) % len(choices)]
     wanted["hidden"] = (8, 8)  # keep the compiled network shape; every other knob moves
     wanted["batch_size"] = None
-    playground.values.update(wanted)
+    playground.controls.restore(wanted)  # widgets moved, no training
     shared = playground.settings
     positions = Playground.decode_settings(shared)["values"]
     assert set(positions) == set(playground.controls)
@@ -37,10 +37,10 @@ def test_the_settings_string_round_trips_every_control_exactly(playground):
         assert playground.controls[field].choices[index] == wanted[field]
     again = Playground.from_settings(shared, hidden=("dropout",), locked=("dataset",))
     assert again.values == wanted
-    assert again.config == playground.compose(wanted)[1]
+    assert again.config == playground.session.compose(wanted)[1]
     assert again.widgets["dropout"].layout.display == "none"
     assert again.widgets["dataset"].disabled
-    playground.values.update(start)
+    playground.controls.restore(start)
     playground.reset()
 
 
@@ -54,7 +54,7 @@ def test_step_advances_the_timeline_and_the_counter(playground):
 
 
 def test_thumbnails_show_one_tile_per_first_layer_unit(playground):
-    view = playground.views[2].part
+    view = playground.parts[2]
     width = playground.config.hidden[0]
     rows, cols = view.tiles
     assert rows * cols >= width > (rows - 1) * cols

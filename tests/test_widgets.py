@@ -105,9 +105,7 @@ def test_rapid_moves_train_far_fewer_settings_and_end_on_the_last_value():
     assert panel.config.dropout == final_rate
     expected = real_engine.train(panel.data, panel.config)
     assert panel.result is expected
-    np.testing.assert_allclose(
-        panel.views[1].part.val_line.get_ydata(), expected.history["val_loss"]
-    )
+    np.testing.assert_allclose(panel.parts[1].val_line.get_ydata(), expected.history["val_loss"])
 
 
 def test_a_failing_engine_shows_its_error_and_the_next_move_works():
@@ -188,7 +186,7 @@ def test_timeline_scrubs_through_snapshots_without_training():
     panel.epoch_slider.value = 0
     early = picture(panel)
     assert not same(early, final)
-    cursor = panel.views[1].part.cursor
+    cursor = panel.parts[1].cursor
     assert cursor.get_visible() and cursor.get_xdata()[0] == 0
     panel.epoch_slider.value = panel.epoch_slider.max
     assert counting.trained == 0
@@ -231,3 +229,92 @@ def test_with_ipympl_the_canvas_is_a_live_widget():
     finally:
         plt.close("all")
         plt.switch_backend(previous)
+
+
+class TrainLossText:
+    """A plot kind no module of tunelab knows: the last training loss as text."""
+
+    def __init__(self, ax):
+        self.ax = ax
+        self.text = ax.text(0.5, 0.5, "", ha="center")
+        self.updates = 0
+
+    @classmethod
+    def from_view(cls, ax, view):
+        part = cls(ax)
+        part.update(view, draw=False)
+        return part
+
+    def update(self, view, *, draw=True):
+        self.updates += 1
+        if view.result is not None:
+            epoch = view.result.epochs_run if view.epoch is None else max(view.epoch, 1)
+            self.text.set_text(f"{view.result.history['train_loss'][epoch - 1]:.4f}")
+        if draw:
+            self.ax.figure.canvas.draw_idle()
+
+
+def test_a_panel_takes_a_plot_kind_written_in_the_test():
+    panel = DropoutPanel(plots=(TrainLossText, "loss"))
+    part = panel.parts[0]
+    assert isinstance(part, TrainLossText)
+    assert part.text.get_text() == f"{panel.result.final('train_loss'):.4f}"
+    panel.set(dropout=0.5)
+    assert part.text.get_text() == f"{panel.result.final('train_loss'):.4f}"
+    panel.epoch_slider.value = 1
+    assert part.text.get_text() == f"{panel.result.history['train_loss'][0]:.4f}"
+
+
+def test_one_controls_object_drives_two_panels():
+    from tunelab.training import TrainConfig
+    from tunelab.widgets import Controls, Session
+
+    controls = Controls(dropout=Control([0.0, 0.2, 0.5], "Dropout rate p"))
+    config = TrainConfig(hidden=(8,), epochs=30)
+    left = Panel(Session({"dataset": "moons", "n_samples": 120}, config, controls))
+    right = Panel(Session({"dataset": "circles", "n_samples": 120}, config, controls))
+    before = picture(left), picture(right)
+    controls.widgets["dropout"].value = 0.5
+    assert left.config.dropout == right.config.dropout == 0.5
+    assert left.data.name == "moons" and right.data.name == "circles"
+    assert not same(picture(left), before[0]) and not same(picture(right), before[1])
+
+
+def test_a_value_a_control_does_not_offer_is_refused_by_name_and_changes_nothing():
+    panel = DropoutPanel()
+    start = panel.values, panel.config, panel.trainings
+    with pytest.raises(ValueError, match=r"'dropout' among \['0', '0.1'"):
+        panel.set(dropout=5.0)
+    with pytest.raises(ValueError, match="Unknown control 'l3'"):
+        panel.set(l3=0.1)
+    assert (panel.values, panel.config, panel.trainings) == start
+    with pytest.raises(ValueError, match="train_size"):
+        DropoutPanel(data={"train_size": 10_000})
+
+
+def test_moves_inside_an_event_loop_are_coalesced_into_one_refresh():
+    import asyncio
+
+    from tunelab.widgets import Controls, Session
+
+    async def drag():
+        controls = Controls(dropout=Control(DropoutPanel.RATES, "Dropout rate p"))
+        session = Session(
+            {"dataset": "moons", "n_samples": 120},
+            None,
+            controls,
+            event_loop=asyncio.get_running_loop(),
+        )
+        shown = []
+        session.observe(shown.append)
+        session.refresh()
+        shown.clear()
+        for rate in (*DropoutPanel.RATES, 0.3):
+            controls.widgets["dropout"].value = rate
+        assert shown == []  # nothing refreshes while the burst is still arriving
+        await asyncio.sleep(0.2)
+        return session, shown
+
+    session, shown = asyncio.run(drag())
+    assert len(shown) == 1
+    assert shown[0].result.config.dropout == 0.3 == session.config.dropout

@@ -8,17 +8,39 @@ Example:
     >>> res = tl.train(tl.load_dataset("moons"), tl.TrainConfig(l2=1e-3, dropout=0.2))
 """
 
-from tunelab import exercises, plots, widgets
+from __future__ import annotations
+
+import importlib
+import os
+from typing import TYPE_CHECKING
+
 from tunelab.datasets import DATASET_NAMES, Dataset, load_dataset
-from tunelab.environment import check_install
-from tunelab.training import (
-    TrainConfig,
-    TrainResult,
-    lookup,
-    schedules,
-    sweep,
-    train,
-)
+
+# Set before TensorFlow loads (on first use), so its C++ start-up notices stay quiet.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+if TYPE_CHECKING:
+    from tunelab import exercises, plots, search, widgets
+    from tunelab.environment import check_install
+    from tunelab.training import TrainConfig, TrainResult, lookup, schedules, sweep, train
+    from tunelab.widgets import Control, Controls, Panel, Session
+
+# Names loaded on first use (PEP 562): `import tunelab.datasets` or `tunelab.plots` stays
+# free of TensorFlow, which only the training engine needs.
+_WHERE = {
+    "check_install": "tunelab.environment",
+    "TrainConfig": "tunelab.training",
+    "TrainResult": "tunelab.training",
+    "lookup": "tunelab.training",
+    "schedules": "tunelab.training",
+    "sweep": "tunelab.training",
+    "train": "tunelab.training",
+    "Control": "tunelab.widgets",
+    "Controls": "tunelab.widgets",
+    "Panel": "tunelab.widgets",
+    "Session": "tunelab.widgets",
+}
+_SUBMODULES = ("exercises", "plots", "search", "widgets", "training")
 
 __version__ = "0.1.0"
 
@@ -35,9 +57,13 @@ LESSONS = (
 )
 
 __all__ = [
+    "Control",
+    "Controls",
     "DATASET_NAMES",
-    "LESSONS",
     "Dataset",
+    "LESSONS",
+    "Panel",
+    "Session",
     "TrainConfig",
     "TrainResult",
     "__version__",
@@ -47,7 +73,24 @@ __all__ = [
     "lookup",
     "plots",
     "schedules",
+    "search",
     "sweep",
     "train",
+    "training",
     "widgets",
 ]
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        value = getattr(importlib.import_module(_WHERE[name]), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"tunelab.{name}")
+    else:
+        raise AttributeError(f"module 'tunelab' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

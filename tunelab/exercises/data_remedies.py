@@ -21,11 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from tunelab.datasets import Dataset
+from tunelab.datasets import Dataset, augment_with_noise, require_binary, resample_balanced
 from tunelab.exercises import Feedback, not_answered
-from tunelab.training import TrainConfig
-from tunelab.widgets.controls import Control
-from tunelab.widgets.panel import Panel
+from tunelab.widgets.remedies import AugmentationPanel, ImbalancePanel
 
 __all__ = [
     "CONFUSION",
@@ -47,98 +45,6 @@ __all__ = [
     "weighted_loss",
     "wobble",
 ]
-
-
-# ----------------------------------------------------------------------------------------
-# Datasets
-
-
-def _check_binary(data: Dataset, what: str) -> None:
-    if not isinstance(data, Dataset):
-        raise TypeError(f"Expected a tunelab Dataset. Received: {type(data).__name__}")
-    if data.task != "binary":
-        raise ValueError(
-            f"{what} is defined here for binary classification; {data.name!r} is "
-            f"{data.task}. Received: task={data.task!r}"
-        )
-
-
-def augment_with_noise(data: Dataset, copies: int, sigma: float, seed: int = 0) -> Dataset:
-    """The training set plus ``copies`` jittered copies of every training point.
-
-    Each copy adds Gaussian noise of standard deviation ``sigma`` to the raw input point
-    (before any feature crosses) and keeps its label. The validation split is unchanged.
-
-    Args:
-        data: a `Dataset` with raw 2-D (or 1-D) points.
-        copies: how many noisy copies of each training point to add (0 keeps the data).
-        sigma: standard deviation of the jitter, in the units of the points; 0 repeats
-            each point unchanged, which leaves the full-batch loss (a mean) unchanged.
-        seed: seeds the jitter.
-
-    Returns:
-        A `Dataset` with ``(copies + 1) * n_train`` training examples, the originals first.
-
-    Example:
-        >>> augment_with_noise(data.with_train_size(40), copies=7, sigma=0.2).x_train.shape
-        (320, 2)
-    """
-    if isinstance(copies, bool) or not isinstance(copies, int | np.integer) or copies < 0:
-        raise ValueError(f"Expected `copies` to be an integer >= 0. Received: copies={copies!r}")
-    if not isinstance(sigma, int | float | np.floating) or not 0 <= sigma < math.inf:
-        raise ValueError(f"Expected `sigma` to be a number >= 0. Received: sigma={sigma!r}")
-    if data.name == "breast_cancer":
-        raise ValueError("Expected a toy dataset with raw points; breast_cancer has none.")
-    rng = np.random.default_rng(seed)
-    points = data.points_train.astype(np.float64)
-    jittered = [points + sigma * rng.standard_normal(points.shape) for _ in range(int(copies))]
-    new_points = np.concatenate([points, *jittered]).astype(np.float32)
-    return dataclasses.replace(
-        data,
-        x_train=data.featurize(new_points),
-        y_train=np.tile(data.y_train, int(copies) + 1),
-        points_train=new_points,
-    )
-
-
-def resample_balanced(data: Dataset, n: int | None = None, seed: int = 0) -> Dataset:
-    """A training set of ``n`` examples drawn with replacement, half from each class.
-
-    The minority class is oversampled (its points repeat), the majority class is
-    undersampled when ``n`` is smaller than twice its count. In expectation the mean loss on
-    this set equals the ``class_weight="balanced"`` loss on the original set.
-
-    Args:
-        data: a binary `Dataset`.
-        n: size of the resampled training set (even); defaults to ``len(data.y_train)``
-            rounded down to even, so the network's input shape does not change.
-        seed: seeds the draw.
-
-    Returns:
-        A `Dataset` whose training split holds ``n // 2`` examples of each class,
-        interleaved; the validation split is unchanged.
-
-    Example:
-        >>> np.bincount(resample_balanced(data).y_train.astype(int))
-        array([160, 160])
-    """
-    _check_binary(data, "Balanced resampling")
-    n = len(data.y_train) if n is None else n
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 2:
-        raise ValueError(f"Expected `n` to be an integer >= 2. Received: n={n!r}")
-    rng = np.random.default_rng(seed)
-    per_class = int(n) // 2
-    picks = [
-        rng.choice(np.flatnonzero(data.y_train == label), size=per_class, replace=True)
-        for label in (0, 1)
-    ]
-    index = np.stack(picks, axis=1).ravel()  # 0, 1, 0, 1, …: every prefix stays balanced
-    return dataclasses.replace(
-        data,
-        x_train=data.x_train[index],
-        y_train=data.y_train[index],
-        points_train=data.points_train[index],
-    )
 
 
 # ----------------------------------------------------------------------------------------
@@ -180,7 +86,7 @@ def weighted_loss(result: Any, data: Dataset) -> float:
     Example:
         >>> weighted_loss(res, data)
     """
-    _check_binary(data, "The balanced class-weighted loss")
+    require_binary(data, "The balanced class-weighted loss")
     from tunelab.training import network
 
     y = data.y_train.astype(int)
@@ -322,7 +228,7 @@ def per_class(
     Example:
         >>> print(per_class(res, data, threshold=0.2))
     """
-    _check_binary(data, "Per-class precision and recall")
+    require_binary(data, "Per-class precision and recall")
     if split not in ("val", "train"):
         raise ValueError(f'Expected `split` to be "val" or "train". Received: split={split!r}')
     if not 0 < threshold < 1:
@@ -422,129 +328,6 @@ def fit_linear(x: np.ndarray, y: np.ndarray, l2: float = 0.0) -> tuple[np.ndarra
 
 # ----------------------------------------------------------------------------------------
 # Panels
-
-
-class AugmentationPanel(Panel):
-    """Noise augmentation on a small training set: the jitter σ and the number of copies.
-
-    The boundary plot draws every training example the network sees, copies included; the
-    solid loss curve is the loss on that augmented set. The status line reports the loss on
-    the original points, which is the fair training loss to compare.
-
-    Args:
-        data: dataset settings (default: 40 training points of ``moons`` with 700 samples).
-        config: the `TrainConfig` (default: 2×32 ReLU, Adam 0.01, 300 epochs).
-        sigma, copies: the starting jitter and number of copies (0, 3 or 7).
-
-    Example:
-        >>> AugmentationPanel().set(sigma=0.3)
-    """
-
-    SIGMAS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5)
-
-    def __init__(
-        self,
-        data: dict | None = None,
-        config: TrainConfig | None = None,
-        *,
-        sigma: float = 0.3,
-        copies: int = 7,
-        **kwargs,
-    ):
-        self._start = {"sigma": sigma, "copies": copies}
-        config = config or TrainConfig(hidden=(32, 32), learning_rate=0.01, epochs=300)
-        controls = [
-            Control("sigma", self.SIGMAS, "Jitter σ"),
-            Control("copies", [("none", 0), ("3", 3), ("7", 7)], "Noisy copies", kind="toggle"),
-        ]
-        kwargs.setdefault("plots", ("boundary", "loss"))
-        settings = {"dataset": "moons", "n_samples": 700, "train_size": 40}
-        settings.update(data or {})
-        self._original: Dataset | None = None
-        super().__init__(settings, config, controls, **kwargs)
-
-    def initial_custom_value(self, field: str) -> Any:
-        return self._start[field]
-
-    def compose(self, values):
-        settings, config = super().compose(values)
-        settings["augment"] = (values["copies"], values["sigma"])
-        return settings, config
-
-    def dataset_for(self, settings: dict) -> Dataset:
-        settings = dict(settings)
-        copies, sigma = settings.pop("augment")
-        self._original = super().dataset_for(settings)
-        key = ("augmented", self._original.fingerprint, copies, sigma)
-        if key not in self._datasets:
-            self._datasets[key] = augment_with_noise(self._original, copies, sigma)
-        return self._datasets[key]
-
-    def describe(self, result):
-        text, style = super().describe(result)
-        if result.diverged_at is None and self._original is not None:
-            original = self._original
-            real = loss_on(result, original.x_train, original.y_train)
-            text = (
-                f"{len(self.data.y_train)} training rows from {len(original.y_train)} points · "
-                f"loss on the original points {real:.3f} · val loss "
-                f"{result.final('val_loss'):.3f} · val acc {result.final('val_acc'):.2f}"
-            )
-        return text, style
-
-
-class ImbalancePanel(Panel):
-    """Class imbalance: the minority share, class weights and the decision threshold.
-
-    The status line shows accuracy next to the minority class's recall and precision at the
-    chosen threshold, measured on the validation set (which is as imbalanced as training).
-
-    The boundary plot draws the line where ``P(class 1)`` equals the threshold (dashed)
-    and marks every point the threshold classifies wrongly with ✕, so sliding the
-    threshold shows which minority points are found and which majority points are lost,
-    without retraining.
-
-    Example:
-        >>> ImbalancePanel().set(class_weight="balanced")
-    """
-
-    show_misclassified = True
-
-    def __init__(self, data: dict | None = None, config: TrainConfig | None = None, **kwargs):
-        config = config or TrainConfig(hidden=(32, 32), learning_rate=0.01, epochs=300)
-        controls = [
-            Control(
-                "imbalance",
-                [("50 %", None), ("30 %", 0.3), ("10 %", 0.1), ("5 %", 0.05)],
-                "Minority share",
-                kind="toggle",
-            ),
-            Control(
-                "class_weight", [("off", None), ("balanced", "balanced")], "Class weights", "toggle"
-            ),
-            Control("threshold", [0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9], "Threshold"),
-        ]
-        kwargs.setdefault("plots", ("boundary", "loss"))
-        settings = {"dataset": "moons", "n_samples": 700, "imbalance": 0.05, "train_size": 320}
-        settings.update(data or {})
-        super().__init__(settings, config, controls, **kwargs)
-
-    def initial_custom_value(self, field: str) -> Any:
-        return 0.5
-
-    def decision_threshold(self) -> float | None:
-        return float(self.values["threshold"])
-
-    def describe(self, result):
-        text, style = super().describe(result)
-        if result.diverged_at is None:
-            report = per_class(result, self.data, threshold=self.values["threshold"])
-            text = (
-                f"threshold {report.threshold:g} · val accuracy {report.accuracy:.3f} · "
-                f"minority (class 1, n={report.counts[1]}): recall {report.recall[1]:.2f}, "
-                f"precision {report.precision[1]:.2f} · majority recall {report.recall[0]:.2f}"
-            )
-        return text, style
 
 
 # ----------------------------------------------------------------------------------------

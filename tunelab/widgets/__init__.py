@@ -1,7 +1,12 @@
-"""Lesson panels: ipywidgets controls bound to the training engine and the plot parts."""
+"""Lesson panels: `Controls` (the knobs), `Session` (values → result), `Panel` (layout).
 
-from tunelab.widgets.controls import Control, log_values
-from tunelab.widgets.panel import PLOT_KINDS, Panel, widget_backend_active
+A slider move flows ``Controls → Session → View → plot parts → one draw``; ready panels
+customise the session's public hooks (`Session.compose`, `Session.sweep_axis`,
+`Session.describe`) and the panel's layout hooks, never the refresh itself.
+"""
+
+from tunelab.widgets.controls import Control, Controls, log_values
+from tunelab.widgets.panel import Panel, widget_backend_active
 from tunelab.widgets.panels import (
     DropoutPanel,
     GradientDescentPanel,
@@ -11,11 +16,15 @@ from tunelab.widgets.panels import (
     ScheduleExplorer,
     TrainingPanel,
 )
+from tunelab.widgets.parts import PART_KINDS, PLOT_KINDS
 from tunelab.widgets.playground import Playground
+from tunelab.widgets.session import Session, status_line
 
 __all__ = [
+    "PART_KINDS",
     "PLOT_KINDS",
     "Control",
+    "Controls",
     "DropoutPanel",
     "GradientDescentPanel",
     "OptimizerPanel",
@@ -24,7 +33,9 @@ __all__ = [
     "Playground",
     "RegularizationPanel",
     "ScheduleExplorer",
+    "Session",
     "TrainingPanel",
     "log_values",
+    "status_line",
     "widget_backend_active",
 ]

@@ -8,12 +8,12 @@ with ``ThatPanel.from_settings(s)``.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from tunelab.training import TrainConfig
 from tunelab.training import schedules as S
 from tunelab.widgets.controls import Control, log_values
 from tunelab.widgets.panel import Panel
+from tunelab.widgets.session import Session
 
 LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
 
@@ -142,31 +142,8 @@ class OverfittingPanel(Panel):
         super().__init__(data, config, controls, **kwargs)
 
 
-class RegularizationPanel(Panel):
-    """L1, L2 or no penalty, and its strength λ, on a network that overfits without one.
-
-    Example:
-        >>> panel = RegularizationPanel()
-        >>> panel.set(penalty="l1", strength=1e-3)
-    """
-
-    STRENGTHS = tuple(log_values(1e-5, 0.1, per_decade=2))
-
-    def __init__(self, data: dict | None = None, config: TrainConfig | None = None, **kwargs):
-        config = config or TrainConfig(hidden=(64, 64), learning_rate=0.01, epochs=400, l2=1e-3)
-        controls = [
-            Control("penalty", [("none", "none"), ("L1", "l1"), ("L2", "l2")], "Penalty", "toggle"),
-            Control("strength", self.STRENGTHS, "Strength λ"),
-        ]
-        kwargs.setdefault("plots", ("boundary", "loss", "weights"))
-        data = _merge({"dataset": "moons", "n_samples": 700, "train_size": 60}, data)
-        super().__init__(data, config, controls, **kwargs)
-
-    def initial_custom_value(self, field: str) -> Any:
-        l1, l2 = self.base_config.l1, self.base_config.l2
-        if field == "penalty":
-            return "l1" if l1 > 0 else "l2" if l2 > 0 else "none"
-        return l1 or l2 or 1e-3
+class RegularizationSession(Session):
+    """Turns the penalty (none / L1 / L2) and one strength λ into the config's l1 and l2."""
 
     def compose(self, values):
         data, config = super().compose(values)
@@ -177,16 +154,37 @@ class RegularizationPanel(Panel):
             l2=strength if values["penalty"] == "l2" else 0.0,
         )
 
-    def sweep_axis(self):
-        penalty = self.values.get("penalty") if hasattr(self, "values") else None
-        if penalty in (None, "none"):
+    def sweep_axis(self, values):
+        # Dragging λ reads a sweep keyed by the chosen penalty's own config field.
+        if values.get("penalty") in (None, "none"):
             return None
-        return penalty, list(self.STRENGTHS)
+        return values["penalty"], list(RegularizationPanel.STRENGTHS)
 
-    def _refresh(self, changed, *, from_code=False):
-        # Dragging λ reads the precomputed sweep; it is keyed by the penalty's field name.
-        changed = self.values["penalty"] if changed == "strength" else changed
-        super()._refresh(changed, from_code=from_code)
+
+class RegularizationPanel(Panel):
+    """L1, L2 or no penalty, and its strength λ, on a network that overfits without one.
+
+    Example:
+        >>> panel = RegularizationPanel()
+        >>> panel.set(penalty="l1", strength=1e-3)
+    """
+
+    STRENGTHS = tuple(log_values(1e-5, 0.1, per_decade=2))
+    session_class = RegularizationSession
+
+    def __init__(self, data: dict | None = None, config: TrainConfig | None = None, **kwargs):
+        config = config or TrainConfig(hidden=(64, 64), learning_rate=0.01, epochs=400, l2=1e-3)
+        controls = [
+            Control("penalty", [("none", "none"), ("L1", "l1"), ("L2", "l2")], "Penalty", "toggle"),
+            Control("strength", self.STRENGTHS, "Strength λ"),
+        ]
+        penalty = "l1" if config.l1 > 0 else "l2" if config.l2 > 0 else "none"
+        kwargs.setdefault(
+            "values", {"penalty": penalty, "strength": config.l1 or config.l2 or 1e-3}
+        )
+        kwargs.setdefault("plots", ("boundary", "loss", "weights"))
+        data = _merge({"dataset": "moons", "n_samples": 700, "train_size": 60}, data)
+        super().__init__(data, config, controls, **kwargs)
 
 
 class DropoutPanel(Panel):

@@ -16,6 +16,7 @@ from tunelab.training.engine import SWEEP_AXES
 from tunelab.widgets.controls import Control
 from tunelab.widgets.panel import Panel
 from tunelab.widgets.panels import SCHEDULES
+from tunelab.widgets.session import Session
 
 FEATURE_SETS = [
     ("x₁, x₂", ("x1", "x2")),
@@ -70,6 +71,18 @@ def playground_controls() -> list[Control]:
     ]
 
 
+class PlaygroundSession(Session):
+    """The precomputed sweep follows the slider the learner dragged last."""
+
+    last_slider = "l2"
+
+    def sweep_axis(self, values):
+        changed = self.last_changed
+        if changed in SWEEP_AXES and changed in self.controls:
+            self.last_slider = changed
+        return self.last_slider, list(self.controls[self.last_slider].choices)
+
+
 class Playground(Panel):
     """Every knob together: data, features, network, optimizer, schedule, penalties.
 
@@ -84,6 +97,8 @@ class Playground(Panel):
         >>> pg = Playground(hidden=("dropout",), locked=("dataset",))
         >>> Playground.from_settings(pg.settings)
     """
+
+    session_class = PlaygroundSession
 
     def __init__(
         self,
@@ -102,24 +117,13 @@ class Playground(Panel):
         self.step_button = widgets.Button(description="Step", icon="step-forward")
         self.export_button = widgets.Button(description="Export .keras", icon="download")
         self.counter = widgets.HTML()
-        self._last_slider = "l2"
         kwargs.setdefault("plots", ("boundary", "loss", "neurons"))
         kwargs.setdefault("figsize", (11.5, 3.6))
         super().__init__(settings, config, playground_controls(), **kwargs)
         self.step_button.on_click(lambda _: self.step())
         self.export_button.on_click(lambda _: self.export())
         self.epoch_slider.observe(lambda _: self._update_counter(), names="value")
-
-    # The precomputed sweep follows the slider the learner dragged last.
-    def sweep_axis(self):
-        field = getattr(self, "_last_slider", "l2")
-        return field, list(self.controls[field].choices)
-
-    def _refresh(self, changed, *, from_code=False):
-        if changed in SWEEP_AXES and changed in self.controls and changed != self._last_slider:
-            self._last_slider = changed
-            changed = None  # precompute the new slider's positions on this move
-        super()._refresh(changed, from_code=from_code)
+        self.session.observe(lambda _: self._update_counter())
         self._update_counter()
 
     def controls_box(self) -> widgets.Box:
@@ -145,9 +149,7 @@ class Playground(Panel):
         """Advance the timeline by a chunk of epochs (a tenth of the run)."""
         if self.result is None:
             return
-        chunk = max(1, self.result.epochs_run // 10)
-        self.epoch_slider.value = min(self.epoch_slider.value + chunk, self.epoch_slider.max)
-        self.show_epoch(self.epoch_slider.value)
+        self.timeline.advance(max(1, self.result.epochs_run // 10))
 
     def _update_counter(self) -> None:
         if self.result is not None:
@@ -160,9 +162,9 @@ class Playground(Panel):
         try:
             path = save_keras(self.result, self.export_path)
         except Exception as exc:
-            self._set_status(f"Export failed: {type(exc).__name__}: {exc}", "error")
+            self.session.set_status(f"Export failed: {type(exc).__name__}: {exc}", "error")
             return None
-        self._set_status(
+        self.session.set_status(
             f"Saved the trained network to {path} (open it with keras.models.load_model)"
         )
         return path
