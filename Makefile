@@ -53,8 +53,9 @@ app: $(VENV)/.installed
 	$(VENV)/bin/voila app/playground.ipynb --Voila.ip=127.0.0.1 --port=$(APP_PORT) --token \
 		--theme=light
 
-bench: $(VENV)/.installed
-	$(PY) -m tunelab.bench
+bench: $(VENV)/.installed-dev
+	$(OFFLINE) $(PY) -m tunelab.bench
+	$(OFFLINE) $(PY) tests/browser/harness.py
 
 clean:
 	rm -rf $(VENV) *.egg-info test-artifacts

@@ -7,6 +7,10 @@ the same process, so the ratio holds on whatever machine runs it.
 Example:
     $ python -m tunelab.bench            # full run (about two minutes)
     $ python -m tunelab.bench --quick    # fewer repeats
+
+The same slider moves seen in a real browser (key press to new canvas pixels) are measured
+by ``tests/browser/harness.py``, which `make bench` runs next: it needs the repository's
+lessons and a Chromium, so it is not part of the installed package.
 """
 
 from __future__ import annotations
@@ -215,22 +219,6 @@ def bench_soak(moves: int = 1000, warmup: int = 100) -> None:
     plt.close("all")
 
 
-def bench_browser(moves: int = 20) -> None:
-    """Key press on the dropout panel's slider to repainted canvas, in real Chromium."""
-    try:
-        from tunelab.browser_bench import bench_key_to_repaint, find_chromium
-
-        if find_chromium() is None:
-            raise RuntimeError("no Chromium found (apt-get install chromium)")
-        figures = bench_key_to_repaint(moves)
-    except Exception as exc:  # the rest of the benchmark stands without a browser
-        emit("key_to_repaint_skipped", 0, "", reason=f"{type(exc).__name__}: {exc}"[:200])
-        return
-    for name, value in figures.items():
-        if isinstance(value, int | float):
-            emit(name, value, "ms" if name.endswith("_ms") else "", moves=moves)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
@@ -240,7 +228,6 @@ def main(argv: list[str] | None = None) -> int:
     bench_engine(repeats, keras_repeats)
     bench_panel(20)
     bench_soak(300 if args.quick else 1000)
-    bench_browser()
     return 0
 
 

@@ -1,6 +1,6 @@
 """Fixtures of the browser tests: one JupyterLab server and one Chromium per session.
 
-The server and browser helpers live in `tunelab.browser_bench` (the speed bench drives
+The server and browser helpers live in `harness.py` beside this file (the speed bench drives
 the same server and browser); this file only adapts them to pytest. The server serves a
 temporary copy of ``notebooks/``, so running the lessons never touches the committed
 files. Each test gets a fresh browser context and page; afterwards its kernels are shut
@@ -14,9 +14,8 @@ import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import harness as browser_bench
 import pytest
-
-from tunelab import browser_bench
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"

@@ -9,9 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import harness as bb
 import pytest
-
-from tunelab import browser_bench as bb
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP = REPO_ROOT / "app" / "playground.ipynb"

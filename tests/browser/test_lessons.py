@@ -23,9 +23,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import harness as bb
 import pytest
-
-from tunelab import browser_bench as bb
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 README_LESSON = "00_start_here"  # its first panel is the README candidate…

@@ -1,16 +1,18 @@
 """Drive the lessons in a real browser: a JupyterLab server, headless Chromium, and a bench.
 
-One implementation serves two callers: the browser tests (``tests/browser``) import the
-server and browser helpers from here, and `bench_key_to_repaint` (called by
-``python -m tunelab.bench``) measures, in a real browser, how long it takes from a key
-press on a panel slider to new pixels on its canvas.
+One implementation serves two callers: the browser tests beside this file import the
+server and browser helpers, and `bench_key_to_repaint` (run as
+``python tests/browser/harness.py``, which `make bench` does after ``python -m
+tunelab.bench``) measures, in a real browser, how long it takes from a key press on a
+panel slider to new pixels on its canvas. It lives with the tests, outside the installed
+package, because it needs the repository's lessons and its offline guard.
 
-Playwright is a development dependency; it is imported only when a browser is launched,
-so ``import tunelab`` never needs it. The browser is the system Chromium (Playwright's own
-browser download is not used); set ``TUNELAB_CHROMIUM`` to pick another executable.
+Playwright is a development dependency; it is imported only when a browser is launched.
+The browser is the system Chromium (Playwright's own browser download is not used); set
+``TUNELAB_CHROMIUM`` to pick another executable.
 
 Example:
-    >>> from tunelab.browser_bench import bench_key_to_repaint
+    >>> from harness import bench_key_to_repaint
     >>> bench_key_to_repaint(moves=20)
     {'key_to_repaint_uncached_ms': 195.7, 'key_to_repaint_cached_ms': 119.9,
      'key_to_status_uncached_ms': 92.4, 'key_to_status_cached_ms': 34.4, ...}
@@ -36,7 +38,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 # Put on the kernels' PYTHONPATH when present: blocks network access (tests/offline).
 OFFLINE_DIR = REPO_ROOT / "tests" / "offline"
 
@@ -572,3 +574,24 @@ def bench_key_to_repaint(moves: int = 20, *, timeout_s: float = 30.0) -> dict:
 
 if __name__ == "__main__":
     print(json.dumps(bench_key_to_repaint()))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the key-to-repaint figures as JSON lines, like ``python -m tunelab.bench``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Key press to new pixels, in Chromium.")
+    parser.add_argument("--moves", type=int, default=20, help="key presses per figure")
+    args = parser.parse_args(argv)
+    if find_chromium() is None:
+        print(json.dumps({"name": "key_to_repaint_skipped", "reason": INSTALL_HINT}))
+        return 0
+    for name, value in bench_key_to_repaint(args.moves).items():
+        if isinstance(value, int | float):
+            unit = "ms" if name.endswith("_ms") else ""
+            print(json.dumps({"name": name, "value": value, "unit": unit, "moves": args.moves}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
