@@ -278,6 +278,8 @@ def test_boundary_part_for_picks_the_part_for_the_data(moons, spiral3, poly):
 
 def test_boundary_parts_refuse_each_others_data(moons, poly, moons_runs):
     with pytest.raises(ValueError, match="RegressionFit"):
+        DecisionBoundary(None, poly)
+    with pytest.raises(ValueError, match="RegressionFit"):
         DecisionBoundary(None, moons).set_data(poly)
     with pytest.raises(ValueError, match="DecisionBoundary"):
         RegressionFit(None, moons)

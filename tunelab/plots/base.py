@@ -326,10 +326,6 @@ class Part:
     def _show(self, view: View) -> None:
         raise NotImplementedError
 
-    def _set(self, result: TrainResult | None, epoch: int | None = None) -> None:
-        """Deprecated: ``update(View(result=result, epoch=epoch), draw=False)``."""
-        self.update(View(result=result, epoch=epoch), draw=False)
-
 
 @contextlib.contextmanager
 def held_draws(figure: Figure) -> Iterator[Figure]:

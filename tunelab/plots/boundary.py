@@ -110,15 +110,6 @@ class DecisionBoundary(Part):
         >>> boundary.update(View(result=result, epoch=50))  # the surface after epoch 50
     """
 
-    def __new__(cls, ax: Axes | None = None, data: Any = None, *args: Any, **kwargs: Any):
-        # Deprecated: panels that build every "boundary" slot with this class get the
-        # regression part for 'poly' data; boundary_part_for(data) is the way to choose.
-        if cls is DecisionBoundary and isinstance(data, Dataset) and is_regression_1d(data):
-            if kwargs.get("threshold", None) is None:
-                kwargs.pop("threshold", None)
-            return RegressionFit(ax, data, *args, **kwargs)
-        return super().__new__(cls)
-
     def __init__(
         self,
         ax: Axes | None,
@@ -306,15 +297,3 @@ class DecisionBoundary(Part):
             predicted = (z[:, 0] > math.log(t / (1 - t))) if z.shape[1] == 1 else np.argmax(z, 1)
             wrong.append(points[predicted.astype(int) != y.astype(int)])
         return np.concatenate(wrong).astype(np.float64)
-
-    def _set(self, result: TrainResult | None, epoch: int | None = None) -> None:
-        """Deprecated: ``update(View(result, data, epoch, threshold=…), draw=False)``."""
-        self.update(
-            View(result=result, data=self.data, epoch=epoch, threshold=self.threshold), draw=False
-        )
-
-    def set_threshold(self, threshold: float | None, *, draw: bool = True) -> None:
-        """Deprecated: pass ``View(threshold=…)`` to `update`; the shim's `_set` uses it."""
-        self.threshold = check_threshold(threshold)
-        if draw:
-            self.draw()

@@ -166,11 +166,3 @@ class RegressionFit(Part):
         # Far off-screen values draw the same as clipped ones but stay cheap to render.
         span = hi - lo
         self.line.set_data(x, np.clip(y, lo - 10 * span, hi + 10 * span))
-
-    def set_threshold(self, threshold: None, *, draw: bool = True) -> None:
-        """Deprecated, for panels that set a threshold on any boundary: only None is allowed."""
-        if threshold is not None:
-            raise ValueError(
-                "Expected `threshold=None` for a regression: there is no class boundary. "
-                f"Received: threshold={threshold!r}"
-            )

@@ -114,7 +114,3 @@ class ScheduleCurve(Part):
         self.end_text.set_text(f"last step: α = {values[-1]:.3g}" if len(values) else "")
         if draw:
             self.draw()
-
-    def _set(self, schedule: Schedule | None, learning_rate: float, steps: int) -> None:  # type: ignore[override]
-        """Deprecated: ``set_schedule(schedule, learning_rate, steps, draw=False)``."""
-        self.set_schedule(schedule, learning_rate, steps, draw=False)

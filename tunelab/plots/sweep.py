@@ -183,14 +183,6 @@ class SweepCurve(Part):
             self.current_line.set_xdata([value, value])
         self.current_line.set_visible(ok)
 
-    def _set(self, results: Sequence[TrainResult]) -> None:  # type: ignore[override]
-        """Deprecated: ``update(View(sweep=results, …), draw=False)``."""
-        self._show_results(tuple(results))
-
-    def _set_current(self, value: float | None) -> None:
-        """Deprecated: ``set_current(value, draw=False)``."""
-        self._place_current(value)
-
     def _show_results(self, results: Sequence[TrainResult]) -> None:
         self.results = tuple(results)
         groups: dict[float, list[TrainResult]] = {}
