@@ -238,8 +238,12 @@ class View:
             )
         if self.sweep is not None:
             sweep = tuple(self.sweep)
-            if not all(is_result(r) for r in sweep):
-                raise TypeError("Expected `sweep` to be a sequence of TrainResults or None.")
+            wrong = [type(r).__name__ for r in sweep if not is_result(r)]
+            if wrong:
+                raise TypeError(
+                    "Expected `sweep` to be a sequence of TrainResults (from tl.sweep) or None. "
+                    f"Received items of type {', '.join(sorted(set(wrong)))}"
+                )
             object.__setattr__(self, "sweep", sweep)  # frozen: set once, here
         if self.sweep_field is not None and not isinstance(self.sweep_field, str):
             raise TypeError(
