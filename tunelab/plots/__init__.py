@@ -34,6 +34,7 @@ from tunelab.plots.curves import AccuracyCurves, LossCurves
 from tunelab.plots.grid import SmallMultiples, show_datasets
 from tunelab.plots.regression import RegressionFit
 from tunelab.plots.schedule import ScheduleCurve
+from tunelab.plots.search import BestSoFar, LandscapeMap
 from tunelab.plots.surface import LossSurface
 from tunelab.plots.sweep import SweepCurve
 from tunelab.plots.weights import NeuronThumbnails, WeightHistogram
@@ -45,7 +46,9 @@ __all__ = [
     "TRAIN_COLOR",
     "VAL_COLOR",
     "AccuracyCurves",
+    "BestSoFar",
     "DecisionBoundary",
+    "LandscapeMap",
     "LossCurves",
     "LossSurface",
     "NeuronThumbnails",
