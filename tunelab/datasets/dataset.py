@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import numbers
 
@@ -94,7 +95,7 @@ class Dataset:
         """Number of input columns the model sees."""
         return int(self.x_train.shape[1])
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> str:
         """A short hex digest that is identical for identical data, for use as a cache key.
 

@@ -173,6 +173,7 @@ class Session:
         self._status_listeners: list[Callable[[str, str], None]] = []
         self.result: TrainResult | None = None
         self.sweep_results: list[TrainResult] | None = None
+        self._sweep_key: tuple | None = None
         self.last_changed: str | None = None
         self.trainings = 0
         self.last_latency_ms: float | None = None
@@ -280,7 +281,9 @@ class Session:
         try:
             data, config = self.resolve(values)
             axis = self.sweep_axis(values) if self.precompute else None
-            sweep_results = self._precompute(data, config, axis) if axis else None
+            sweep_key, sweep_results = (
+                self._precompute(data, config, axis) if axis else (None, None)
+            )
             result = self.engine.train(data, config)
             self.trainings += 1
         except Exception as exc:  # shown in the panel; the last good picture stays
@@ -297,7 +300,7 @@ class Session:
                 raise
             return
         self.data, self.config, self.result = data, config, result
-        self.sweep_results = sweep_results
+        self.sweep_results, self._sweep_key = sweep_results, sweep_key
         self._good_values = values
         view = self.view()
         for listener in list(self._listeners):
@@ -325,12 +328,16 @@ class Session:
 
     def _precompute(self, data: Dataset, config: TrainConfig, axis: tuple[str, list]):
         field, choices = axis
+        # Dragging the swept slider itself: the sweep in hand already holds every position.
+        key = (data, field, dataclasses.replace(config, **{field: choices[0]}), tuple(choices))
+        if self.sweep_results and key == self._sweep_key:
+            return key, self.sweep_results
         configs = [dataclasses.replace(config, **{field: v}) for v in choices]
         cached = getattr(self.engine, "is_cached", None)
         missing = len(configs) if cached is None else sum(not cached(data, c) for c in configs)
         if missing:
             self.set_status(f"training {missing} settings…", "busy")
-        return self.engine.sweep(data, config, **{field: choices})
+        return key, self.engine.sweep(data, config, **{field: choices})
 
     def _initial_value(self, field: str) -> Any:
         if field in CONFIG_FIELDS:
