@@ -15,10 +15,19 @@ import numpy as np
 
 from tunelab.training.schedules import Schedule
 
-__all__ = ["TrainConfig", "ACTIVATIONS", "OPTIMIZERS", "MAX_EPOCHS"]
+__all__ = ["TrainConfig", "ACTIVATIONS", "OPTIMIZERS", "OPTIMIZER_NAMES", "MAX_EPOCHS"]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw")
+#: How status lines and lessons name each optimizer.
+OPTIMIZER_NAMES = {
+    "sgd": "SGD",
+    "momentum": "SGD with momentum",
+    "nesterov": "Nesterov momentum",
+    "rmsprop": "RMSprop",
+    "adam": "Adam",
+    "adamw": "AdamW",
+}
 MAX_EPOCHS = 100_000
 MAX_WIDTH = 1024
 MAX_LAYERS = 8

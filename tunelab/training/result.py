@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from tunelab.training import network
-from tunelab.training.config import TrainConfig
+from tunelab.training.config import OPTIMIZER_NAMES, TrainConfig
 
 # Per-epoch history, recorded after each epoch's updates with dropout off:
 METRICS = (
@@ -246,13 +246,29 @@ class TrainResult:
         return SURFACES.get(self, i, compute)
 
     def summary(self) -> str:
-        """One status line: epochs, time, validation score, gap, or what went wrong."""
+        """The status line of this run: epochs, time, validation score, gap, early stop,
+        or, for a run that diverged, where and what to do. Panels show exactly this.
+
+        Example:
+            >>> tl.train(data, cfg).summary()
+            '300 epochs in 24 ms · val acc 0.87 · gap +0.05'
+        """
+        config = self.config
         if self.diverged_at is not None:
-            return f"Diverged at epoch {self.diverged_at}"
+            return (
+                f"Diverged at epoch {self.diverged_at}: the learning rate "
+                f"{config.learning_rate:g} is too high for {OPTIMIZER_NAMES[config.optimizer]}. "
+                "Lower it."
+            )
         parts = [f"{self.epochs_run} epochs in {1000 * self.seconds:.0f} ms"]
+        # A cached result keeps its note: its time includes compiling whenever it is shown.
+        if self.compiled:
+            parts[0] += " (first run of this network shape, compiling included)"
         if self.task != "regression":
             parts.append(f"val acc {self.final('val_acc'):.2f}")
-        parts.append(f"gap {self.gap:+.3f}")
+        else:
+            parts.append(f"val loss {self.final('val_loss'):.3f}")
+        parts.append(f"gap {self.gap:+.2f}")
         if self.stopped_at is not None:
-            parts.append(f"stopped early at {self.stopped_at} (best {self.best_epoch})")
+            parts.append(f"early stop at {self.stopped_at} (best {self.best_epoch})")
         return " · ".join(parts)

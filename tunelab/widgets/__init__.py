@@ -18,15 +18,18 @@ from tunelab.widgets.panels import (
 )
 from tunelab.widgets.parts import PART_KINDS, PLOT_KINDS
 from tunelab.widgets.playground import Playground
-from tunelab.widgets.session import Session, status_line
+from tunelab.widgets.remedies import AugmentationPanel, ImbalancePanel
+from tunelab.widgets.session import Session
 
 __all__ = [
     "PART_KINDS",
     "PLOT_KINDS",
+    "AugmentationPanel",
     "Control",
     "Controls",
     "DropoutPanel",
     "GradientDescentPanel",
+    "ImbalancePanel",
     "OptimizerPanel",
     "OverfittingPanel",
     "Panel",
@@ -36,6 +39,5 @@ __all__ = [
     "Session",
     "TrainingPanel",
     "log_values",
-    "status_line",
     "widget_backend_active",
 ]

@@ -30,14 +30,6 @@ from tunelab.training.engine import SWEEP_AXES
 from tunelab.widgets.controls import CONFIG_FIELDS, DATA_FIELDS, Controls
 
 COALESCE_SECONDS = 0.01
-OPTIMIZER_NAMES = {
-    "sgd": "SGD",
-    "momentum": "SGD with momentum",
-    "nesterov": "Nesterov momentum",
-    "rmsprop": "RMSprop",
-    "adam": "Adam",
-    "adamw": "AdamW",
-}
 DEFAULT_DATA = {
     "dataset": "moons",
     "n_samples": 400,
@@ -67,30 +59,6 @@ def kernel_loop() -> asyncio.AbstractEventLoop | None:
         return asyncio.get_running_loop()
     except RuntimeError:
         return None
-
-
-def status_line(result: TrainResult) -> tuple[str, str]:
-    """The one formatter of a result's status line, and its style (``""`` or ``"warn"``)."""
-    config = result.config
-    if result.diverged_at is not None:
-        return (
-            f"Diverged at epoch {result.diverged_at}: the learning rate "
-            f"{config.learning_rate:g} is too high for {OPTIMIZER_NAMES[config.optimizer]}. "
-            "Lower it.",
-            "warn",
-        )
-    parts = [f"{result.epochs_run} epochs in {1000 * result.seconds:.0f} ms"]
-    # A cached result keeps its note: its time includes compiling whenever it is shown.
-    if result.compiled:
-        parts[0] += " (first run of this network shape, compiling included)"
-    if result.task != "regression":
-        parts.append(f"val acc {result.final('val_acc'):.2f}")
-    else:
-        parts.append(f"val loss {result.final('val_loss'):.3f}")
-    parts.append(f"gap {result.gap:+.2f}")
-    if result.stopped_at is not None:
-        parts.append(f"early stop at {result.stopped_at} (best {result.best_epoch})")
-    return " · ".join(parts), ""
 
 
 class Session:
@@ -223,7 +191,7 @@ class Session:
 
     def describe(self, result: TrainResult) -> tuple[str, str]:
         """The status line for a result, and its style (``""`` or ``"warn"``)."""
-        return status_line(result)
+        return result.summary(), "" if result.diverged_at is None else "warn"
 
     def threshold(self, values: Mapping[str, Any]) -> float | None:
         """A decision threshold for the boundary plot to draw; None draws none."""
