@@ -41,7 +41,6 @@ from tunelab.plots import (  # noqa: E402
     View,
     WeightHistogram,
     boundary_part_for,
-    held_draws,
     new_figure,
     show_datasets,
 )
@@ -609,13 +608,12 @@ def test_updates_change_artists_in_place_and_draw_once(moons, moons_runs, early)
     assert len(draws) == len(parts)
 
 
-def test_held_draws_defers_every_part_draw_without_marking_the_figure(moons_runs):
+def test_draw_false_defers_every_part_draw_without_marking_the_figure(moons_runs):
     fig, axes = new_figure(1, 2)
     parts = [LossCurves(axes[0]), WeightHistogram(axes[1])]
     draws = count_draws(fig)
-    with held_draws(fig):
-        for part in parts:
-            part.update(moons_runs[0])
+    for part in parts:
+        part.update(moons_runs[0], draw=False)
     assert not draws
     assert not [name for name in vars(fig) if "tunelab" in name]
     parts[0].update(moons_runs[1])

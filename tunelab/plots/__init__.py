@@ -26,7 +26,6 @@ from tunelab.plots.base import (
     VAL_COLOR,
     Part,
     View,
-    held_draws,
     new_figure,
 )
 from tunelab.plots.boundary import DecisionBoundary, boundary_part_for
@@ -60,7 +59,6 @@ __all__ = [
     "View",
     "WeightHistogram",
     "boundary_part_for",
-    "held_draws",
     "new_figure",
     "show_datasets",
 ]

@@ -12,12 +12,9 @@ only.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import math
 import sys
-import weakref
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import matplotlib.pyplot as plt
@@ -267,10 +264,6 @@ class View:
         raise TypeError(f"Expected a View, a TrainResult or None. Received: {type(value).__name__}")
 
 
-# Figures whose parts skip their own redraw inside `held_draws` (kept outside the figures).
-_HELD: weakref.WeakSet[Figure] = weakref.WeakSet()
-
-
 class Part:
     """Base of every plot part: built once on an Axes, then ``update(view)`` many times.
 
@@ -324,28 +317,7 @@ class Part:
 
     def draw(self) -> None:
         """Ask the canvas for a redraw (``figure.canvas.draw_idle()``)."""
-        if self.figure not in _HELD:
-            self.figure.canvas.draw_idle()
+        self.figure.canvas.draw_idle()
 
     def _show(self, view: View) -> None:
         raise NotImplementedError
-
-
-@contextlib.contextmanager
-def held_draws(figure: Figure) -> Iterator[Figure]:
-    """Deprecated: call ``part.update(view, draw=False)`` and draw the figure once.
-
-    Parts updated inside this block skip their own redraw; the caller draws once.
-
-    Example:
-        >>> with held_draws(fig):
-        ...     boundary.update(result); curves.update(result)
-        >>> fig.canvas.draw_idle()
-    """
-    held = figure in _HELD
-    _HELD.add(figure)
-    try:
-        yield figure
-    finally:
-        if not held:
-            _HELD.discard(figure)
