@@ -19,7 +19,10 @@ from tunelab.datasets import (
     DATASET_NAMES,
     DEFAULT_NOISE,
     Dataset,
+    augment_with_noise,
     load_dataset,
+    poly_features,
+    resample_balanced,
 )
 
 DATASETS_DIR = Path(__file__).resolve().parent.parent / "datasets"
@@ -393,6 +396,64 @@ def test_write_frozen_csv_round_trips(tmp_path: Path) -> None:
     assert points.dtype == np.float32 and y.dtype == np.float32 and is_val.dtype == bool
     with pytest.raises(ValueError, match="name"):
         read_frozen_csv("breast_cancer")
+
+
+# ---------------------------------------------------------------------------------------------
+# Transforms (lesson 07) and the polynomial features (lesson 03)
+
+
+def test_augment_keeps_originals_first_and_labels() -> None:
+    data = load_dataset("moons", n_samples=100).with_train_size(10)
+    aug = augment_with_noise(data, copies=3, sigma=0.2, seed=1)
+    assert aug.x_train.shape == (40, 2)
+    np.testing.assert_array_equal(aug.x_train[:10], data.x_train)
+    np.testing.assert_array_equal(aug.y_train, np.tile(data.y_train, 4))
+    np.testing.assert_array_equal(aug.x_val, data.x_val)
+    jitter = aug.points_train[10:] - np.tile(data.points_train, (3, 1))
+    assert 0.1 < jitter.std() < 0.3
+    same = augment_with_noise(data, copies=2, sigma=0.0)
+    np.testing.assert_array_equal(same.x_train, np.tile(data.x_train, (3, 1)))
+
+
+def test_augment_recomputes_feature_crosses() -> None:
+    data = load_dataset("circles", n_samples=60, features=("x1", "x2", "x1^2"))
+    aug = augment_with_noise(data, copies=1, sigma=0.5)
+    np.testing.assert_allclose(aug.x_train, data.featurize(aug.points_train))
+
+
+@pytest.mark.parametrize(
+    ("copies", "sigma"), [(-1, 0.1), (1.5, 0.1), (True, 0.1), (2, -0.1), (2, "a")]
+)
+def test_augment_rejects_bad_arguments(copies: object, sigma: object) -> None:
+    data = load_dataset("moons", n_samples=40)
+    with pytest.raises(ValueError, match="copies|sigma"):
+        augment_with_noise(data, copies=copies, sigma=sigma)
+
+
+def test_resample_balanced_draws_half_from_each_class() -> None:
+    skewed = load_dataset("moons", n_samples=200, imbalance=0.1, seed=0)
+    resampled = resample_balanced(skewed, seed=3)
+    assert len(resampled.y_train) == len(skewed.y_train)
+    counts = np.bincount(resampled.y_train.astype(int))
+    assert counts[0] == counts[1] == len(skewed.y_train) // 2
+    # Every prefix is balanced, and each row is a real training example of its class.
+    assert abs(resampled.y_train[:11].sum() - 5.5) <= 0.5
+    rows = {tuple(row): label for row, label in zip(skewed.x_train, skewed.y_train, strict=True)}
+    for row, label in zip(resampled.x_train, resampled.y_train, strict=True):
+        assert rows[tuple(row)] == label
+    with pytest.raises(ValueError, match="binary"):
+        resample_balanced(load_dataset("poly"))
+
+
+def test_poly_features() -> None:
+    assert poly_features(1) == ("x",)
+    assert poly_features(3) == ("x", "x^2", "x^3")
+    with pytest.raises(ValueError, match="degree"):
+        poly_features(0)
+    with pytest.raises(ValueError, match="degree"):
+        poly_features(13)
+    data = load_dataset("poly", n_samples=50, features=poly_features(12))
+    np.testing.assert_allclose(data.x_train[:, 2], data.x_train[:, 0] ** 3, rtol=1e-4)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -164,3 +164,52 @@ def test_the_small_weight_threshold_is_the_engines():
     small = np.mean(np.abs(network.kernel_weights(res)) < network.SMALL_WEIGHT)
     assert small > 0
     assert small == pytest.approx(res.final("small_weights"), abs=1e-6)
+
+
+# ---------------------------------------------------------------------------------------------
+# The measurements lessons 03 and 07 print: loss on chosen points, per-class scores
+
+IMBALANCED = TrainConfig(hidden=(8,), learning_rate=0.03, epochs=60)
+
+
+@pytest.fixture(scope="module")
+def skewed():
+    return load_dataset("moons", n_samples=200, imbalance=0.1, seed=0)
+
+
+@pytest.fixture(scope="module")
+def skewed_run(skewed):
+    return train(skewed, IMBALANCED)
+
+
+def test_loss_on_an_imbalanced_run_matches_the_engine(skewed, skewed_run):
+    assert network.loss_on(skewed_run, skewed.x_val, skewed.y_val) == pytest.approx(
+        skewed_run.final("val_loss"), rel=1e-4
+    )
+
+
+def test_loss_on_a_small_training_set_matches_the_engine():
+    data = load_dataset("moons", n_samples=120, noise=0.3).with_train_size(30)
+    result = train(data, TrainConfig(hidden=(16,), learning_rate=0.03, epochs=120))
+    # The history's last entry is measured on the final weights (no early stopping here).
+    assert network.loss_on(result, data.x_val, data.y_val) == pytest.approx(
+        result.final("val_loss"), rel=1e-4
+    )
+    assert network.loss_on(result, data.x_train, data.y_train) == pytest.approx(
+        result.final("train_loss"), rel=1e-4, abs=1e-6
+    )
+
+
+def test_class_report_on_the_validation_split_matches_scikit_learn(skewed, skewed_run):
+    for threshold in (0.2, 0.5):
+        report = network.class_report(skewed_run, skewed.x_val, skewed.y_val, threshold)
+        predicted = (skewed_run.predict(skewed.x_val) > threshold).astype(int)
+        truth = skewed.y_val.astype(int)
+        assert report.recall[1] == pytest.approx(recall_score(truth, predicted))
+        assert report.precision[1] == pytest.approx(precision_score(truth, predicted))
+        assert report.recall[0] == pytest.approx(recall_score(truth, predicted, pos_label=0))
+        assert report.accuracy == pytest.approx(np.mean(predicted == truth))
+    assert report.counts == (int((truth == 0).sum()), int((truth == 1).sum()))
+    assert "class 1" in str(report)
+    with pytest.raises(ValueError, match="threshold"):
+        network.class_report(skewed_run, skewed.x_val, skewed.y_val, threshold=1.0)

@@ -20,7 +20,7 @@ Example:
 
 from tunelab.datasets.catalog import DATASET_NAMES, DEFAULT_NOISE, MAX_SAMPLES
 from tunelab.datasets.dataset import Dataset
-from tunelab.datasets.features import CROSS_FEATURES, POLY_MAX_DEGREE
+from tunelab.datasets.features import CROSS_FEATURES, POLY_MAX_DEGREE, poly_features
 from tunelab.datasets.load import load_dataset
 from tunelab.datasets.transforms import augment_with_noise, require_binary, resample_balanced
 
@@ -33,6 +33,7 @@ __all__ = [
     "Dataset",
     "augment_with_noise",
     "load_dataset",
+    "poly_features",
     "require_binary",
     "resample_balanced",
 ]

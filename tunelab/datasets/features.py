@@ -49,10 +49,29 @@ def check_features(name: str, features: object) -> tuple[str, ...]:
     return features
 
 
+def poly_features(degree: int) -> tuple[str, ...]:
+    """The `features=` argument of ``load_dataset("poly")`` for a polynomial of ``degree``.
+
+    Example:
+        >>> poly_features(3)
+        ('x', 'x^2', 'x^3')
+    """
+    if (
+        isinstance(degree, bool)
+        or not isinstance(degree, int | np.integer)
+        or not 1 <= degree <= POLY_MAX_DEGREE
+    ):
+        raise ValueError(
+            f"Expected `degree` to be an integer from 1 to {POLY_MAX_DEGREE}. "
+            f"{received('degree', degree)}"
+        )
+    return ("x", *(f"x^{power}" for power in range(2, int(degree) + 1)))
+
+
 def check_poly_features(features: object) -> tuple[str, ...]:
     if features is None:
         return ("x",)
-    powers = ("x",) + tuple(f"x^{power}" for power in range(2, POLY_MAX_DEGREE + 1))
+    powers = poly_features(POLY_MAX_DEGREE)
     if not isinstance(features, str) and isinstance(features, Sequence):
         features = tuple(features)
         if 1 <= len(features) <= POLY_MAX_DEGREE and features == powers[: len(features)]:

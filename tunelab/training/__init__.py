@@ -2,7 +2,8 @@
 
 Importing this package is cheap: TensorFlow loads the first time a name that needs it
 (``train``, ``sweep``, ``to_keras``, …) is used, so ``tunelab.training.config``,
-``.result``, ``.network`` and ``.schedules`` can be imported without it (PEP 562).
+``.result``, ``.network``, ``.measures`` and ``.schedules`` can be imported without it
+(PEP 562).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tunelab.training import backend, network, schedules
+    from tunelab.training import backend, gradients, measures, network, schedules
     from tunelab.training.config import ACTIVATIONS, OPTIMIZERS, TrainConfig
     from tunelab.training.engine import (
         apply_dropout,
@@ -45,7 +46,7 @@ _WHERE = {
     "save_keras": "export",
     "to_keras": "export",
 }
-_SUBMODULES = ("backend", "network", "schedules")
+_SUBMODULES = ("backend", "gradients", "measures", "network", "schedules")
 
 __all__ = [
     "ACTIVATIONS",
@@ -57,9 +58,11 @@ __all__ = [
     "backend",
     "cache_info",
     "clear_cache",
+    "gradients",
     "hidden_activations",
     "is_cached",
     "lookup",
+    "measures",
     "network",
     "save_keras",
     "schedules",
