@@ -1,150 +1,25 @@
-"""Lesson 04 (L1 and L2 regularization): measurements on trained networks and self-checks.
+"""Lesson 04 (L1 and L2 regularization): self-checks for its exercises.
 
-The measurements turn what a panel shows into numbers a lesson can print and assert: how
-many weights L1 has driven to zero, how steep the decision surface is, how far two runs'
-weights are apart. The checks grade the lesson's exercises and never raise for a wrong
+The lesson's measurements (small weights, logit slope, boundary length) come from
+`tunelab.training.measures`; the checks grade the exercises and never raise for a wrong
 answer.
 
 Example:
     >>> from tunelab.exercises import regularization as ex
-    >>> ex.small_fraction(result)  # share of kernel weights with |w| < 1e-3
     >>> ex.check_keras_strength(0.005)
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from tunelab.exercises import Feedback, feedback, not_answered
+from tunelab.exercises._answers import close, number
 
-__all__ = [
-    "SMALL_WEIGHT",
-    "boundary_length",
-    "check_keras_strength",
-    "check_penalty_gradient",
-    "check_sklearn_c",
-    "kernel_weights",
-    "logit_slope",
-    "max_weight_difference",
-    "small_fraction",
-    "sweep_table",
-]
-
-SMALL_WEIGHT = 1e-3  # the threshold of the engine's "small_weights" metric and the histogram
-
-
-# ----------------------------------------------------------------------------------------
-# Measurements
-
-
-def kernel_weights(result: Any) -> np.ndarray:
-    """Every kernel weight of a result as one flat array (biases excluded, as L1/L2 do).
-
-    Example:
-        >>> kernel_weights(res).size  # 2·64 + 64·64 + 64·1 for hidden=(64, 64)
-    """
-    from tunelab.training import network
-
-    return network.kernel_weights(result)
-
-
-def small_fraction(result: Any, threshold: float = SMALL_WEIGHT) -> float:
-    """The fraction of kernel weights with ``|w| < threshold``.
-
-    Example:
-        >>> small_fraction(l1_result), small_fraction(l1_result, threshold=1e-2)
-    """
-    if not threshold > 0:
-        raise ValueError(f"Expected `threshold` to be > 0. Received: threshold={threshold}")
-    return float(np.mean(np.abs(kernel_weights(result)) < threshold))
-
-
-def _logit_grid(result: Any) -> np.ndarray:
-    from tunelab.training import network
-
-    if result.grid_inputs is None or result.grid_shape is None:
-        raise ValueError(
-            "Expected a result trained on a 2-D dataset (it has a decision-surface grid); "
-            "this one has none."
-        )
-    z = network.forward(result.weights, result.config.activation, result.grid_inputs)
-    if z.shape[1] != 1:
-        raise ValueError("Expected a binary classifier (one output logit).")
-    return z[:, 0].reshape(result.grid_shape)
-
-
-def logit_slope(result: Any) -> float:
-    """Mean steepness |∇z| of the network's logit z over the plotted square, per unit of x.
-
-    A large value means the output jumps from one class to the other in a thin band (an
-    overconfident, wiggly boundary); small weights give a gentle, smooth transition.
-
-    Example:
-        >>> logit_slope(unregularized), logit_slope(regularized)
-    """
-    z = _logit_grid(result)
-    points = result.grid_points
-    rows, cols = result.grid_shape
-    dx = (points[:, 0].max() - points[:, 0].min()) / (cols - 1)
-    dy = (points[:, 1].max() - points[:, 1].min()) / (rows - 1)
-    grad_y, grad_x = np.gradient(z.astype(np.float64), dy, dx)
-    return float(np.mean(np.hypot(grad_x, grad_y)))
-
-
-def boundary_length(result: Any) -> int:
-    """Length of the decision boundary in grid steps: neighbouring grid points of different class.
-
-    Example:
-        >>> boundary_length(unregularized) > boundary_length(regularized)
-    """
-    side = _logit_grid(result) > 0
-    return int(np.sum(side[1:] != side[:-1]) + np.sum(side[:, 1:] != side[:, :-1]))
-
-
-def max_weight_difference(a: Any, b: Any) -> float:
-    """The largest absolute difference between two results' weights (same shapes).
-
-    Example:
-        >>> max_weight_difference(l2_run, weight_decay_run)
-    """
-    return max(float(np.max(np.abs(x - y))) for x, y in zip(a.weights, b.weights, strict=True))
-
-
-def sweep_table(results: Sequence[Any], field: str) -> str:
-    """A text table of final losses, gap and training accuracy against one setting.
-
-    Example:
-        >>> print(sweep_table(tl.sweep(data, cfg, l2=[0, 1e-3, 1e-2]), "l2"))
-    """
-    lines = [f"{field:>8} {'train loss':>11} {'val loss':>9} {'gap':>7} {'train acc':>10}"]
-    for r in results:
-        lines.append(
-            f"{getattr(r.config, field):>8.2g} {r.final('train_loss'):>11.3f} "
-            f"{r.final('val_loss'):>9.3f} {r.gap:>7.3f} {r.final('train_acc'):>10.2f}"
-        )
-    return "\n".join(lines)
-
-
-# ----------------------------------------------------------------------------------------
-# Exercise checks
-
-
-def _as_number(answer: Any) -> float | None:
-    if isinstance(answer, bool):
-        return None
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) else None
-
-
-def _close(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-3)
+__all__ = ["check_keras_strength", "check_penalty_gradient", "check_sklearn_c"]
 
 
 def check_keras_strength(answer: Any) -> Feedback:
@@ -156,23 +31,23 @@ def check_keras_strength(answer: Any) -> Feedback:
     """
     if answer is None:
         return not_answered("Write ½·λ′·Σw² in the form λ·Σw² and read off λ.")
-    value = _as_number(answer)
+    value = number(answer, text=True)
     if value is None:
         return Feedback(False, f"Expected a number such as 0.1. Received: {answer!r}")
-    if _close(value, 0.01):
+    if close(value, 0.01):
         return Feedback(
             False,
             "Not quite: L2(0.01) adds 0.01·Σw², twice the textbook's ½·0.01·Σw². The same "
             "number means a different penalty under the two conventions.",
         )
-    if _close(value, 0.02):
+    if close(value, 0.02):
         return Feedback(
             False,
             "Not quite: that is the other direction. ½·λ′ with λ′ = 0.01 is 0.005, so Keras "
             "needs a smaller number, not a larger one.",
         )
     return feedback(
-        _close(value, 0.005),
+        close(value, 0.005),
         "Right: ½·0.01·Σw² = 0.005·Σw², so keras.regularizers.L2(0.005) (and "
         "TrainConfig(l2=0.005)) give the textbook's penalty and its gradient 0.01·w.",
         f"Not quite: {value:g}·Σw² is not ½·0.01·Σw². Match the factor in front of Σw².",
@@ -188,23 +63,23 @@ def check_sklearn_c(answer: Any) -> Feedback:
     """
     if answer is None:
         return not_answered("Divide C·Σᵢ lossᵢ + Σ|w| by C·n and compare with mean loss + λ·Σ|w|.")
-    value = _as_number(answer)
+    value = number(answer, text=True)
     if value is None or value <= 0:
         return Feedback(False, f"Expected a positive number such as 1.0. Received: {answer!r}")
-    if _close(value, 0.125):
+    if close(value, 0.125):
         return Feedback(
             False,
             "Not quite: the 2 in C = 1/(2·λ·n) comes from the ½ in L2's ½·Σw². The L1 "
             "penalty Σ|w| has no ½.",
         )
-    if _close(value, 4.0):
+    if close(value, 4.0):
         return Feedback(
             False, "Not quite: C is an inverse strength; a larger λ or n needs a smaller C."
         )
-    if _close(value, 1 / 0.02):
+    if close(value, 1 / 0.02):
         return Feedback(False, "Not quite: sklearn sums the loss over the n examples; use n too.")
     return feedback(
-        _close(value, 0.25),
+        close(value, 0.25),
         "Right: C·Σᵢ lossᵢ + Σ|w| divided by C·n is mean loss + Σ|w|/(C·n), so "
         "C = 1/(λ·n) = 1/(0.02·200) = 0.25.",
         f"Not quite: C = {value:g} gives λ = 1/(C·n) = {1 / (value * 200):.3g}, not 0.02.",
