@@ -51,21 +51,3 @@ def test_gap_widener():
     for choice in "abd":
         assert ex.check_gap_widener(choice).passed is False
     assert ex.check_gap_widener("e").passed is False
-
-
-def test_poly_features():
-    assert ex.poly_features(1) == ("x",)
-    assert ex.poly_features(3) == ("x", "x^2", "x^3")
-    with pytest.raises(ValueError, match="degree"):
-        ex.poly_features(0)
-
-
-def test_data_loss_matches_the_engine(run):
-    data, result = run
-    # The history's last entry is measured on the final weights (no early stopping here).
-    assert ex.data_loss(result, data.x_val, data.y_val) == pytest.approx(
-        result.final("val_loss"), rel=1e-4
-    )
-    assert ex.data_loss(result, data.x_train, data.y_train) == pytest.approx(
-        result.final("train_loss"), rel=1e-4, abs=1e-6
-    )

@@ -1,4 +1,4 @@
-"""Self-checks and small computations for lesson 03, overfitting and early stopping.
+"""Lesson 03 (overfitting and early stopping): self-checks for its exercises.
 
 Example:
     >>> from tunelab.exercises import overfitting as ex
@@ -14,55 +14,19 @@ import numpy as np
 
 from tunelab.exercises import Feedback, check_choice, not_answered
 
-__all__ = [
-    "DIAGNOSIS_RUNS",
-    "check_best_epoch",
-    "check_diagnosis",
-    "check_gap_widener",
-    "data_loss",
-    "poly_features",
-]
+__all__ = ["check_best_epoch", "check_diagnosis", "check_gap_widener"]
 
-# Final (training loss, validation loss) of three runs on moons; cross-entropy, where
-# always answering 50 % costs ln 2 ≈ 0.69.
-DIAGNOSIS_RUNS: dict[str, tuple[float, float]] = {
-    "A": (0.45, 0.47),
-    "B": (0.01, 0.92),
-    "C": (0.21, 0.24),
-}
 _DIAGNOSES = {"A": "underfit", "B": "overfit", "C": "good fit"}
 _LABELS = ("underfit", "good fit", "overfit")
 
 
-def poly_features(degree: int) -> tuple[str, ...]:
-    """The `features=` argument of ``load_dataset("poly")`` for a polynomial of ``degree``.
-
-    Example:
-        >>> poly_features(3)
-        ('x', 'x^2', 'x^3')
-    """
-    if isinstance(degree, bool) or not isinstance(degree, int | np.integer) or not 1 <= degree:
-        raise ValueError(f"Expected `degree` to be an integer >= 1. Received: degree={degree!r}")
-    return ("x", *(f"x^{k}" for k in range(2, int(degree) + 1)))
-
-
-def data_loss(result: Any, x: np.ndarray, y: np.ndarray) -> float:
-    """The data loss of a result's final weights on ``(x, y)``: what the engine reports.
-
-    Cross-entropy for classification, mean squared error for regression. With early
-    stopping and ``restore_best=True`` the final weights are those of the best epoch, so
-    this is the validation loss the stopped model really has.
-
-    Example:
-        >>> data_loss(res, data.x_val, data.y_val)
-    """
-    from tunelab.training import network
-
-    return network.loss_on(result, x, y)
-
-
 def check_diagnosis(answer: Mapping[str, str] | None) -> Feedback:
-    """Exercise 1: label each run of `DIAGNOSIS_RUNS` "underfit", "good fit" or "overfit"."""
+    """Exercise 1: label each of the lesson's three runs "underfit", "good fit" or "overfit".
+
+    Example:
+        >>> check_diagnosis({"A": "underfit", "B": "overfit", "C": "good fit"}).passed
+        True
+    """
     if answer is None:
         return not_answered('Give a dict such as {"A": "...", "B": "...", "C": "..."}.')
     if not isinstance(answer, Mapping) or set(answer) != set(_DIAGNOSES):
@@ -89,7 +53,12 @@ def check_diagnosis(answer: Mapping[str, str] | None) -> Feedback:
 
 
 def check_best_epoch(answer: int | None, result: Any) -> Feedback:
-    """Exercise 2: the epoch (counted from 1) with the lowest validation loss of ``result``."""
+    """Exercise 2: the epoch (counted from 1) with the lowest validation loss of ``result``.
+
+    Example:
+        >>> check_best_epoch(int(np.argmin(res.history["val_loss"])) + 1, res).passed
+        True
+    """
     if answer is None:
         return not_answered("Use np.argmin on result.history['val_loss'].")
     val = np.asarray(result.history["val_loss"])
@@ -115,7 +84,12 @@ def check_best_epoch(answer: int | None, result: Any) -> Feedback:
 
 
 def check_gap_widener(answer: str | None) -> Feedback:
-    """Exercise 3: which change widens the gap: a, b, c or d?"""
+    """Exercise 3: which change widens the gap: a, b, c or d?
+
+    Example:
+        >>> check_gap_widener("c").passed
+        True
+    """
     return check_choice(
         answer,
         "c",
