@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+from unittest.mock import create_autospec
 
 import pytest
 
 from tunelab.exercises import dropout as ex
+from tunelab.training import TrainConfig, TrainResult
 
 
-def fake_sweep(gaps: dict[float, float]) -> list[SimpleNamespace]:
-    """Stand-ins for TrainResults: the check reads only config.dropout and gap."""
-    return [SimpleNamespace(config=SimpleNamespace(dropout=p), gap=g) for p, g in gaps.items()]
+def fake_sweep(gaps: dict[float, float]) -> list[TrainResult]:
+    """Results with chosen gaps (no real run has exactly these): TrainResult's own interface,
+    a real TrainConfig per rate, and the gap the check reads."""
+    results = []
+    for p, g in gaps.items():
+        result = create_autospec(TrainResult, instance=True)
+        result.config = TrainConfig(dropout=p)
+        result.gap = g
+        results.append(result)
+    return results
 
 
 SWEEP = fake_sweep({0.0: 1.0, 0.1: 0.8, 0.3: 0.6, 0.5: 0.4, 0.7: 0.3})
@@ -51,9 +59,3 @@ def test_half_gap_rate():
     assert "swept rates" in ex.check_half_gap_rate(0.45, SWEEP).message
     with pytest.raises(ValueError, match="dropout=0.0"):
         ex.check_half_gap_rate(0.5, fake_sweep({0.5: 0.4}))
-
-
-def test_epochs_to_reach_counts_from_one():
-    assert ex.epochs_to_reach([0.9, 0.5, 0.09, 0.05], 0.1) == 3
-    assert ex.epochs_to_reach([0.05], 0.1) == 1
-    assert ex.epochs_to_reach([0.9, 0.5], 0.1) is None

@@ -1,4 +1,4 @@
-"""Self-checks and small computations for lesson 05, dropout.
+"""Lesson 05 (dropout): self-checks for its exercises.
 
 Example:
     >>> from tunelab.exercises import dropout as ex
@@ -13,33 +13,24 @@ from typing import Any
 import numpy as np
 
 from tunelab.exercises import Feedback, check_choice, not_answered
+from tunelab.exercises._answers import number, pair
 
-__all__ = [
-    "check_dropped_unit",
-    "check_half_gap_rate",
-    "check_scaling",
-    "epochs_to_reach",
-]
-
-
-def epochs_to_reach(losses: Sequence[float], threshold: float) -> int | None:
-    """The first epoch (counted from 1) whose loss is below ``threshold``; None if never.
-
-    Example:
-        >>> epochs_to_reach(result.history["train_loss"], 0.1)
-    """
-    below = np.flatnonzero(np.asarray(losses, np.float64) < threshold)
-    return int(below[0]) + 1 if len(below) else None
+__all__ = ["check_dropped_unit", "check_half_gap_rate", "check_scaling"]
 
 
 def check_scaling(answer: tuple[float, float] | None) -> Feedback:
-    """Exercise 1: (training factor, inference factor) on kept activations for p = 0.2."""
+    """Exercise 1: (training factor, inference factor) on kept activations for p = 0.2.
+
+    Example:
+        >>> check_scaling((1.25, 1.0)).passed
+        True
+    """
     if answer is None:
         return not_answered("Give a pair (factor in training, factor at inference).")
-    try:
-        train, test = (float(v) for v in answer)
-    except (TypeError, ValueError):
+    factors = pair(answer)
+    if factors is None:
         return Feedback(False, f"Expected a pair of numbers. Received: {answer!r}")
+    train, test = factors
     if np.isclose(train, 1.25) and np.isclose(test, 1.0):
         return Feedback(
             True,
@@ -62,7 +53,12 @@ def check_scaling(answer: tuple[float, float] | None) -> Feedback:
 
 
 def check_dropped_unit(answer: str | None) -> Feedback:
-    """Exercise 2: what happens to a unit dropped for one example in one step: a, b, c or d."""
+    """Exercise 2: what happens to a unit dropped for one example in one step: a, b, c or d.
+
+    Example:
+        >>> check_dropped_unit("c").passed
+        True
+    """
     return check_choice(
         answer,
         "c",
@@ -82,7 +78,11 @@ def check_dropped_unit(answer: str | None) -> Feedback:
 
 
 def check_half_gap_rate(answer: float | None, results: Sequence[Any]) -> Feedback:
-    """Exercise 3: the smallest swept rate whose final gap is under half the gap at p = 0."""
+    """Exercise 3: the smallest swept rate whose final gap is under half the gap at p = 0.
+
+    Example:
+        >>> check_half_gap_rate(0.5, tl.sweep(data, cfg, dropout=[0.0, 0.3, 0.5]))
+    """
     if answer is None:
         return not_answered("Compare r.gap for each r in the sweep with the gap at p = 0.")
     by_rate = {float(r.config.dropout): r.gap for r in results}
@@ -90,9 +90,8 @@ def check_half_gap_rate(answer: float | None, results: Sequence[Any]) -> Feedbac
         raise ValueError("Expected the sweep to include dropout=0.0.")
     half = by_rate[0.0] / 2
     right = min((p for p, gap in by_rate.items() if gap < half), default=None)
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
+    value = number(answer, text=True)
+    if value is None:
         return Feedback(False, f"Expected a dropout rate such as 0.3. Received: {answer!r}")
     if right is not None and np.isclose(value, right):
         return Feedback(
