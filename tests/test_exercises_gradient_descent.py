@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from tunelab.datasets import load_dataset
 from tunelab.exercises import gradient_descent as ex
-from tunelab.training import TrainConfig, sweep, train
+from tunelab.training import TrainConfig, sweep
 from tunelab.widgets import GradientDescentPanel
 
 
@@ -29,16 +28,6 @@ def test_gradient_check():
     assert ex.check_gradient("minus two").passed is False
 
 
-def test_mse_gradient_matches_finite_differences():
-    x, y, h = ex.EXERCISE_X, ex.EXERCISE_Y, 1e-6
-
-    def loss(w, b):
-        return np.mean((w * x + b - y) ** 2)
-
-    numeric = [(loss(1 + h, 0) - loss(1 - h, 0)) / (2 * h), (loss(1, h) - loss(1, -h)) / (2 * h)]
-    assert np.allclose(ex.mse_gradient(1.0, 0.0, x, y), numeric, atol=1e-6)
-
-
 def test_total_steps_check():
     assert ex.check_total_steps(280).passed
     for wrong in (240, 250, 40, 2000):
@@ -46,20 +35,9 @@ def test_total_steps_check():
 
 
 def test_largest_stable_rate_check_agrees_with_the_engine(poly):
-    assert ex.PANEL_RATES == tuple(GradientDescentPanel.LEARNING_RATES)
     config = TrainConfig(hidden=(), optimizer="sgd", learning_rate=0.1, epochs=40, snapshots=20)
-    runs = sweep(poly, config, learning_rate=list(ex.PANEL_RATES))
+    runs = sweep(poly, config, learning_rate=list(GradientDescentPanel.LEARNING_RATES))
     stable = max(r.config.learning_rate for r in runs if r.diverged_at is None)
     assert ex.check_largest_stable_rate(stable).passed
     assert ex.check_largest_stable_rate(1.1).passed is False
     assert ex.check_largest_stable_rate(0.6).passed is False
-
-
-def test_examples_per_step_recovers_one_permutation_per_epoch(poly):
-    config = TrainConfig(hidden=(), optimizer="sgd", learning_rate=0.1, epochs=3, batch_size=1)
-    order = ex.examples_per_step(train(poly, config), poly)
-    assert order.shape == (3, len(poly.y_train))
-    assert (np.sort(order, axis=1) == np.arange(len(poly.y_train))).all()
-    assert (order[0] != order[1]).any()
-    with pytest.raises(ValueError, match="batch_size=1"):
-        ex.examples_per_step(train(poly, TrainConfig(hidden=(), optimizer="sgd", epochs=3)), poly)
