@@ -33,10 +33,10 @@ def test_exponential_schedule_check():
 
 def test_adam_first_step_check_agrees_with_the_engine():
     poly = load_dataset("poly", n_samples=100, noise=0.3)
-    config = TrainConfig(hidden=(), optimizer="adam", learning_rate=ex.ADAM_RATE, epochs=2)
+    config = TrainConfig(hidden=(), optimizer="adam", learning_rate=0.3, epochs=2)
     path = train(poly, config).path
     assert ex.check_adam_first_step(float(path[1, 0] - path[0, 0])).passed
-    sgd = TrainConfig(hidden=(), optimizer="sgd", learning_rate=ex.ADAM_RATE, epochs=2)
+    sgd = TrainConfig(hidden=(), optimizer="sgd", learning_rate=0.3, epochs=2)
     sgd_path = train(poly, sgd).path
     assert ex.check_adam_first_step(float(sgd_path[1, 0] - sgd_path[0, 0])).passed is False
     assert ex.check_adam_first_step(0.03).passed is False

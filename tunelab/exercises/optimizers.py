@@ -7,57 +7,57 @@ Example:
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
-
 from tunelab.exercises import Feedback, not_answered
+from tunelab.exercises._answers import close, number
 from tunelab.training import schedules
 
 __all__ = ["check_adam_first_step", "check_exponential_schedule", "check_inverse_time"]
 
 # Exercise 1: InverseTimeDecay(decay_steps=10, decay_rate=1.0) from α₀ = 0.1, at step 30.
-INVERSE_TIME = {"learning_rate": 0.1, "decay_steps": 10, "decay_rate": 1.0, "step": 30}
+_INVERSE_TIME = {"learning_rate": 0.1, "decay_steps": 10, "decay_rate": 1.0, "step": 30}
 # Exercise 2: an ExponentialDecay that reaches this fraction of α₀ after this many steps.
-TARGET_FRACTION, TARGET_STEPS = 0.1, 300
+_TARGET_FRACTION, _TARGET_STEPS = 0.1, 300
 # Exercise 3: Adam's first step on the OptimizerPanel's surface at this learning rate.
-ADAM_RATE = 0.3
+_ADAM_RATE = 0.3
 
 
-def _number(answer) -> float | None:
-    if isinstance(answer, bool) or not isinstance(answer, int | float | np.number):
-        return None
-    value = float(answer)
-    return value if math.isfinite(value) else None
+def check_inverse_time(answer: object) -> Feedback:
+    """Exercise 1: the rate of InverseTimeDecay(decay_steps=10, decay_rate=1) at step 30.
 
-
-def check_inverse_time(answer) -> Feedback:
-    """Exercise 1: the rate of InverseTimeDecay(decay_steps=10, decay_rate=1) at step 30."""
+    Example:
+        >>> check_inverse_time(0.025).passed
+        True
+    """
     if answer is None:
         return not_answered("Give the learning rate at step 30, a number.")
-    value = _number(answer)
+    value = number(answer)
     if value is None:
         return Feedback(False, f"Expected a number. Got {answer!r}.")
-    p = INVERSE_TIME
+    p = _INVERSE_TIME
     sched = schedules.InverseTimeDecay(decay_steps=p["decay_steps"], decay_rate=p["decay_rate"])
     right = float(sched.values(p["step"] + 1, p["learning_rate"])[p["step"]])
-    if math.isclose(value, right, rel_tol=1e-3):
+    if close(value, right):
         return Feedback(
             True,
             f"Right: 0.1 / (1 + 1.0 · 30/10) = {right:g}. The step t enters as t/decay_steps, "
             "so the rate halves after 10 steps, is a third after 20 and a quarter after 30.",
         )
-    if math.isclose(value, p["learning_rate"] / (1 + p["step"]), rel_tol=1e-3):
+    if close(value, p["learning_rate"] / (1 + p["step"])):
         hint = "Keras counts t in units of decay_steps: α₀ / (1 + k · t / decay_steps)."
-    elif math.isclose(value, p["learning_rate"] * 0.5 ** (p["step"] / 10), rel_tol=1e-3):
+    elif close(value, p["learning_rate"] * 0.5 ** (p["step"] / 10)):
         hint = "That is exponential decay; inverse-time decay divides by (1 + k·t/decay_steps)."
     else:
         hint = "Compute α₀ / (1 + decay_rate · step / decay_steps)."
     return Feedback(False, f"Not quite: {value:g}. {hint}")
 
 
-def check_exponential_schedule(answer) -> Feedback:
-    """Exercise 2: an ExponentialDecay at 10 % of the starting rate after 300 steps."""
+def check_exponential_schedule(answer: object) -> Feedback:
+    """Exercise 2: an ExponentialDecay at 10 % of the starting rate after 300 steps.
+
+    Example:
+        >>> check_exponential_schedule(schedules.ExponentialDecay(decay_steps=300, decay_rate=0.1))
+        True
+    """
     if answer is None:
         return not_answered("Give a tl.schedules.ExponentialDecay(decay_steps=…, decay_rate=…).")
     if not isinstance(answer, schedules.ExponentialDecay):
@@ -66,13 +66,13 @@ def check_exponential_schedule(answer) -> Feedback:
             "Expected a tl.schedules.ExponentialDecay(decay_steps=…, decay_rate=…). "
             f"Got {type(answer).__name__}.",
         )
-    values = answer.values(TARGET_STEPS + 1, 1.0)
-    reached = float(values[TARGET_STEPS])
+    values = answer.values(_TARGET_STEPS + 1, 1.0)
+    reached = float(values[_TARGET_STEPS])
     if answer.staircase:
         return Feedback(
             False, "Use staircase=False: the exercise asks for a smooth decay at every step."
         )
-    if math.isclose(reached, TARGET_FRACTION, rel_tol=0.01):
+    if close(reached, _TARGET_FRACTION, rel=0.01):
         return Feedback(
             True,
             f"Right: the rate is α₀ · {answer.decay_rate:g}^(t/{answer.decay_steps}), which is "
@@ -86,21 +86,26 @@ def check_exponential_schedule(answer) -> Feedback:
     )
 
 
-def check_adam_first_step(answer) -> Feedback:
-    """Exercise 3: how far Adam moves w in its first step at α = 0.3 on the surface."""
+def check_adam_first_step(answer: object) -> Feedback:
+    """Exercise 3: how far Adam moves w in its first step at α = 0.3 on the surface.
+
+    Example:
+        >>> check_adam_first_step(0.3).passed
+        True
+    """
     if answer is None:
         return not_answered("Give the change of w in Adam's first step, a number.")
-    value = _number(answer)
+    value = number(answer)
     if value is None:
         return Feedback(False, f"Expected a number. Got {answer!r}.")
-    if math.isclose(abs(value), ADAM_RATE, rel_tol=0.01):
+    if close(abs(value), _ADAM_RATE, rel=0.01):
         return Feedback(
             True,
             "Right: 0.3, the learning rate itself. On the first step Adam's averages m̂ and √v̂ "
             "both come from one gradient g, so the step is α·g/|g| = ±α in every coordinate, "
             "whatever the size of g. SGD's first step is α·g, about half as long here.",
         )
-    if math.isclose(abs(value), 0.1584, rel_tol=0.05):
+    if close(abs(value), 0.1584, rel=0.05):
         hint = "That is SGD's first step (α·g). Switch the optimizer to Adam."
     else:
         hint = "Read result.path[1] − result.path[0] for Adam at α = 0.3."
