@@ -309,12 +309,49 @@ def test_moves_inside_an_event_loop_are_coalesced_into_one_refresh():
         session.observe(shown.append)
         session.refresh()
         shown.clear()
+        before = session.trainings
         for rate in (*DropoutPanel.RATES, 0.3):
             controls.widgets["dropout"].value = rate
         assert shown == []  # nothing refreshes while the burst is still arriving
         await asyncio.sleep(0.2)
+        return session, shown, before
+
+    session, shown, before = asyncio.run(drag())
+    assert session.trainings == before + 1  # one refresh for the whole burst
+    assert shown and {view.result.config.dropout for view in shown} == {0.3}
+    assert session.config.dropout == 0.3
+
+
+def test_the_chosen_position_is_shown_before_its_neighbours_are_trained():
+    import asyncio
+
+    from tunelab.training import clear_cache
+    from tunelab.widgets import Controls, Session
+
+    async def move():
+        controls = Controls(
+            l2=Control([0.0, 1e-4, 1e-3, 1e-2], "L2 strength λ"),
+            activation=Control(["relu", "tanh"], "Activation", "toggle"),
+        )
+        session = Session(
+            {"dataset": "moons", "n_samples": 120},
+            None,
+            controls,
+            event_loop=asyncio.get_running_loop(),
+        )
+        shown = []
+        session.observe(lambda view: shown.append(view.sweep is not None))
+        session.refresh()
+        clear_cache()
+        shown.clear()
+        controls.widgets["activation"].value = "tanh"  # the sweep in hand no longer applies
+        for _ in range(1200):  # idle time comes once the move is drawn; wait for it (≤ 60 s)
+            await asyncio.sleep(0.05)
+            if session.sweep_results:
+                break
         return session, shown
 
-    session, shown = asyncio.run(drag())
-    assert len(shown) == 1
-    assert shown[0].result.config.dropout == 0.3 == session.config.dropout
+    session, shown = asyncio.run(move())
+    assert shown == [False, True]  # the new position first, then its neighbours, redrawn
+    assert [r.config.l2 for r in session.sweep_results] == [0.0, 1e-4, 1e-3, 1e-2]
+    assert {r.config.activation for r in session.sweep_results} == {"tanh"}

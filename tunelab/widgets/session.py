@@ -142,6 +142,7 @@ class Session:
         self.result: TrainResult | None = None
         self.sweep_results: list[TrainResult] | None = None
         self._sweep_key: tuple | None = None
+        self._generation = 0
         self.last_changed: str | None = None
         self.trainings = 0
         self.last_latency_ms: float | None = None
@@ -241,17 +242,34 @@ class Session:
             self._scheduled = True
             loop.call_later(COALESCE_SECONDS, self._flush)
 
-    def refresh(self, changed: str | None = None, *, from_code: bool = False) -> None:
-        """Train (or read the cache) for the current values and tell the listeners."""
+    def refresh(
+        self, changed: str | None = None, *, from_code: bool = False, ahead_later: bool = False
+    ) -> None:
+        """Train (or read the cache) for the current values and tell the listeners.
+
+        Args:
+            changed: the control that moved (``"*"`` for several, None for none).
+            from_code: the move came from code (`Controls.set`); an interrupt re-raises.
+            ahead_later: show the chosen position first and precompute the sweep slider's
+                other positions afterwards, in idle time, dropping that work if the
+                learner has moved on by then (what a widget move does inside a kernel).
+        """
         start = time.perf_counter()
         self.last_changed = changed
+        self._generation += 1
         values = self.controls.values
         try:
             data, config = self.resolve(values)
             axis = self.sweep_axis(values) if self.precompute else None
-            sweep_key, sweep_results = (
-                self._precompute(data, config, axis) if axis else (None, None)
-            )
+            sweep_key, sweep_results = (None, None) if axis is None else self._sweep_in_hand(
+                data, config, axis
+            )  # fmt: skip
+            ahead = None
+            if axis is not None and sweep_results is None:
+                if ahead_later:
+                    ahead = (data, config, axis)
+                else:
+                    sweep_key, sweep_results = self._sweep(data, config, axis)
             result = self.engine.train(data, config)
             self.trainings += 1
         except Exception as exc:  # shown in the panel; the last good picture stays
@@ -268,13 +286,17 @@ class Session:
                 raise
             return
         self.data, self.config, self.result = data, config, result
-        self.sweep_results, self._sweep_key = sweep_results, sweep_key
+        self.sweep_results, self._sweep_key = sweep_results, sweep_key  # None while ahead waits
         self._good_values = values
-        view = self.view()
-        for listener in list(self._listeners):
-            listener(view)
+        self._notify()
         self.last_latency_ms = 1000 * (time.perf_counter() - start)
         self.set_status(*self.describe(result))
+        if ahead is not None:
+            loop = self.event_loop or kernel_loop()
+            if loop is None:
+                self._ahead(ahead, self._generation)
+            else:
+                loop.call_later(COALESCE_SECONDS, self._ahead, ahead, self._generation)
 
     def reset(self) -> None:
         """Back to the starting values."""
@@ -292,20 +314,42 @@ class Session:
     def _flush(self) -> None:
         changed, self._pending, self._scheduled = self._pending, None, False
         if changed is not None:
-            self.refresh(changed)
+            self.refresh(changed, ahead_later=True)
 
-    def _precompute(self, data: Dataset, config: TrainConfig, axis: tuple[str, list]):
+    def _notify(self) -> None:
+        view = self.view()
+        for listener in list(self._listeners):
+            listener(view)
+
+    def _sweep_in_hand(self, data: Dataset, config: TrainConfig, axis: tuple[str, list]):
+        """(key, results) of the sweep for these settings if it is already in hand."""
         field, choices = axis
-        # Dragging the swept slider itself: the sweep in hand already holds every position.
         key = (data, field, dataclasses.replace(config, **{field: choices[0]}), tuple(choices))
         if self.sweep_results and key == self._sweep_key:
             return key, self.sweep_results
+        return key, None
+
+    def _sweep(self, data: Dataset, config: TrainConfig, axis: tuple[str, list]):
+        field, choices = axis
         configs = [dataclasses.replace(config, **{field: v}) for v in choices]
         cached = getattr(self.engine, "is_cached", None)
         missing = len(configs) if cached is None else sum(not cached(data, c) for c in configs)
         if missing:
             self.set_status(f"training {missing} settings…", "busy")
+        key = self._sweep_in_hand(data, config, axis)[0]
         return key, self.engine.sweep(data, config, **{field: choices})
+
+    def _ahead(self, ahead: tuple, generation: int) -> None:
+        """Precompute the sweep for a position already shown, unless the learner moved on."""
+        if generation != self._generation or self._pending is not None:
+            return
+        try:
+            self._sweep_key, self.sweep_results = self._sweep(*ahead)
+        except Exception as exc:  # the picture of the chosen position stays
+            self.set_status(f"Precomputing failed: {type(exc).__name__}: {exc}", "error")
+            return
+        self._notify()
+        self.set_status(*self.describe(self.result))
 
     def _initial_value(self, field: str) -> Any:
         if field in CONFIG_FIELDS:
