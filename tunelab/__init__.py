@@ -20,7 +20,7 @@ from tunelab.datasets import DATASET_NAMES, Dataset, load_dataset
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 if TYPE_CHECKING:
-    from tunelab import exercises, plots, search, widgets
+    from tunelab import exercises, plots, search, tables, widgets
     from tunelab.environment import check_install
     from tunelab.training import TrainConfig, TrainResult, lookup, schedules, sweep, train
     from tunelab.widgets import Control, Controls, Panel, Session
@@ -40,7 +40,7 @@ _WHERE = {
     "Panel": "tunelab.widgets",
     "Session": "tunelab.widgets",
 }
-_SUBMODULES = ("exercises", "plots", "search", "widgets", "training")
+_SUBMODULES = ("exercises", "plots", "search", "tables", "widgets", "training")
 
 __version__ = "0.1.0"
 
@@ -74,6 +74,7 @@ __all__ = [
     "plots",
     "schedules",
     "search",
+    "tables",
     "sweep",
     "train",
     "training",

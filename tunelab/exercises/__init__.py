@@ -5,8 +5,8 @@ a `Feedback` that shows as a coloured box in the notebook and has ``.passed`` fo
 Each lesson's checks live in their own module, named for the lesson's topic.
 
 Example:
-    >>> from tunelab.exercises import feedback
-    >>> feedback(2 + 2 == 4, "Right: four.", "Not quite: add again.")
+    >>> from tunelab.exercises import Feedback
+    >>> Feedback.judge(2 + 2 == 4, "Right: four.", "Not quite: add again.")
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-__all__ = ["Feedback", "check_choice", "feedback", "not_answered"]
+__all__ = ["Feedback", "check_choice"]
 
 
 @dataclass(frozen=True)
@@ -43,15 +43,23 @@ class Feedback:
     def __bool__(self) -> bool:
         return bool(self.passed)
 
+    @classmethod
+    def judge(cls, ok: bool, right: str, wrong: str) -> Feedback:
+        """A verdict with the ``right`` or the ``wrong`` explanation.
 
-def feedback(ok: bool, right: str, wrong: str) -> Feedback:
-    """A `Feedback` with the ``right`` or the ``wrong`` explanation."""
-    return Feedback(bool(ok), right if ok else wrong)
+        Example:
+            >>> Feedback.judge(answer == 4, "Right: four.", "Not quite: add again.")
+        """
+        return cls(bool(ok), right if ok else wrong)
 
+    @classmethod
+    def unanswered(cls, hint: str = "") -> Feedback:
+        """What a check says before the learner has written an answer.
 
-def not_answered(hint: str = "") -> Feedback:
-    """What a check says before the learner has written an answer."""
-    return Feedback(None, ("Not answered yet. " + hint).strip())
+        Example:
+            >>> Feedback.unanswered('Answer "a", "b", "c" or "d".')
+        """
+        return cls(None, ("Not answered yet. " + hint).strip())
 
 
 def check_choice(
@@ -66,8 +74,8 @@ def check_choice(
         wrong_msgs: for each wrong letter, why it is wrong.
     """
     if answer is None:
-        return not_answered('Answer "a", "b", "c" or "d".')
+        return Feedback.unanswered('Answer "a", "b", "c" or "d".')
     choice = str(answer).strip().lower().strip("()")
     if choice not in ("a", "b", "c", "d"):
         return Feedback(False, f'Expected "a", "b", "c" or "d". Received: {answer!r}')
-    return feedback(choice == right, right_msg, wrong_msgs.get(choice, ""))
+    return Feedback.judge(choice == right, right_msg, wrong_msgs.get(choice, ""))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from tunelab.exercises import Feedback, not_answered
+from tunelab.exercises import Feedback
 from tunelab.exercises._answers import close, number
 
 __all__ = ["check_precision_recall", "check_ridge_alpha", "check_steps"]
@@ -31,7 +31,7 @@ def check_precision_recall(answer: Any) -> Feedback:
         >>> check_precision_recall({"accuracy": 0.966, "recall": 0.529, "precision": 0.692})
     """
     if answer is None:
-        return not_answered('Give a dict {"accuracy": …, "recall": …, "precision": …}.')
+        return Feedback.unanswered('Give a dict {"accuracy": …, "recall": …, "precision": …}.')
     keys = {"accuracy", "recall", "precision"}
     if not isinstance(answer, dict) or set(answer) != keys:
         return Feedback(False, 'Expected a dict with the keys "accuracy", "recall", "precision".')
@@ -72,7 +72,9 @@ def check_ridge_alpha(answer: Any, sigma: float = 0.3, n: int = 20) -> Feedback:
         True
     """
     if answer is None:
-        return not_answered("Multiply the lesson's objective (a mean) by n to get Ridge's sum.")
+        return Feedback.unanswered(
+            "Multiply the lesson's objective (a mean) by n to get Ridge's sum."
+        )
     value = number(answer)
     if value is None:
         return Feedback(False, f"Expected a number. Received: {answer!r}")
@@ -107,7 +109,9 @@ def check_steps(answer: Any, n: int = 320, batch_size: int = 100, epochs: int = 
         True
     """
     if answer is None:
-        return not_answered("Steps per epoch = ceil(n / batch size); the last batch is smaller.")
+        return Feedback.unanswered(
+            "Steps per epoch = ceil(n / batch size); the last batch is smaller."
+        )
     value = number(answer)
     if value is None:
         return Feedback(False, f"Expected a whole number of steps. Received: {answer!r}")

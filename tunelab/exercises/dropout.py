@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from tunelab.exercises import Feedback, check_choice, not_answered
+from tunelab.exercises import Feedback, check_choice
 from tunelab.exercises._answers import number, pair
 
 __all__ = ["check_dropped_unit", "check_half_gap_rate", "check_scaling"]
@@ -26,7 +26,7 @@ def check_scaling(answer: tuple[float, float] | None) -> Feedback:
         True
     """
     if answer is None:
-        return not_answered("Give a pair (factor in training, factor at inference).")
+        return Feedback.unanswered("Give a pair (factor in training, factor at inference).")
     factors = pair(answer)
     if factors is None:
         return Feedback(False, f"Expected a pair of numbers. Received: {answer!r}")
@@ -84,7 +84,7 @@ def check_half_gap_rate(answer: float | None, results: Sequence[Any]) -> Feedbac
         >>> check_half_gap_rate(0.5, tl.sweep(data, cfg, dropout=[0.0, 0.3, 0.5]))
     """
     if answer is None:
-        return not_answered("Compare r.gap for each r in the sweep with the gap at p = 0.")
+        return Feedback.unanswered("Compare r.gap for each r in the sweep with the gap at p = 0.")
     by_rate = {float(r.config.dropout): r.gap for r in results}
     if 0.0 not in by_rate:
         raise ValueError("Expected the sweep to include dropout=0.0.")

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from tunelab.datasets import load_dataset
-from tunelab.exercises import Feedback, not_answered
+from tunelab.exercises import Feedback
 from tunelab.exercises._answers import close, number, pair
 from tunelab.training.measures import mse_gradient
 from tunelab.widgets import GradientDescentPanel
@@ -39,7 +39,7 @@ def check_gradient(answer: object) -> Feedback:
         True
     """
     if answer is None:
-        return not_answered("Give a pair (dJ/dw, dJ/db).")
+        return Feedback.unanswered("Give a pair (dJ/dw, dJ/db).")
     values = pair(answer)
     if values is None:
         return Feedback(False, f"Expected a pair of two numbers (dJ/dw, dJ/db). Got {answer!r}.")
@@ -70,7 +70,7 @@ def check_total_steps(answer: object) -> Feedback:
         True
     """
     if answer is None:
-        return not_answered("Give the number of parameter updates (steps).")
+        return Feedback.unanswered("Give the number of parameter updates (steps).")
     per_epoch = math.ceil(_N / _BATCH)
     right = per_epoch * _EPOCHS
     if number(answer) is None:
@@ -108,7 +108,7 @@ def check_largest_stable_rate(answer: object) -> Feedback:
         >>> check_largest_stable_rate(0.9)
     """
     if answer is None:
-        return not_answered("Give one of the slider's learning rates.")
+        return Feedback.unanswered("Give one of the slider's learning rates.")
     value = number(answer)
     if value is None:
         return Feedback(False, f"Expected a learning rate from the slider. Got {answer!r}.")

@@ -7,7 +7,7 @@ Example:
 
 from __future__ import annotations
 
-from tunelab.exercises import Feedback, not_answered
+from tunelab.exercises import Feedback
 from tunelab.exercises._answers import close, number
 from tunelab.training import schedules
 
@@ -29,7 +29,7 @@ def check_inverse_time(answer: object) -> Feedback:
         True
     """
     if answer is None:
-        return not_answered("Give the learning rate at step 30, a number.")
+        return Feedback.unanswered("Give the learning rate at step 30, a number.")
     value = number(answer)
     if value is None:
         return Feedback(False, f"Expected a number. Got {answer!r}.")
@@ -59,7 +59,9 @@ def check_exponential_schedule(answer: object) -> Feedback:
         True
     """
     if answer is None:
-        return not_answered("Give a tl.schedules.ExponentialDecay(decay_steps=…, decay_rate=…).")
+        return Feedback.unanswered(
+            "Give a tl.schedules.ExponentialDecay(decay_steps=…, decay_rate=…)."
+        )
     if not isinstance(answer, schedules.ExponentialDecay):
         return Feedback(
             False,
@@ -94,7 +96,7 @@ def check_adam_first_step(answer: object) -> Feedback:
         True
     """
     if answer is None:
-        return not_answered("Give the change of w in Adam's first step, a number.")
+        return Feedback.unanswered("Give the change of w in Adam's first step, a number.")
     value = number(answer)
     if value is None:
         return Feedback(False, f"Expected a number. Got {answer!r}.")

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from tunelab.exercises import Feedback, check_choice, not_answered
+from tunelab.exercises import Feedback, check_choice
 
 __all__ = ["check_best_epoch", "check_diagnosis", "check_gap_widener"]
 
@@ -28,7 +28,7 @@ def check_diagnosis(answer: Mapping[str, str] | None) -> Feedback:
         True
     """
     if answer is None:
-        return not_answered('Give a dict such as {"A": "...", "B": "...", "C": "..."}.')
+        return Feedback.unanswered('Give a dict such as {"A": "...", "B": "...", "C": "..."}.')
     if not isinstance(answer, Mapping) or set(answer) != set(_DIAGNOSES):
         return Feedback(False, 'Expected a dict with the keys "A", "B" and "C".')
     unknown = {v for v in answer.values() if str(v).lower().strip() not in _LABELS}
@@ -60,7 +60,7 @@ def check_best_epoch(answer: int | None, result: Any) -> Feedback:
         True
     """
     if answer is None:
-        return not_answered("Use np.argmin on result.history['val_loss'].")
+        return Feedback.unanswered("Use np.argmin on result.history['val_loss'].")
     val = np.asarray(result.history["val_loss"])
     best = int(np.argmin(val)) + 1
     if isinstance(answer, bool) or not isinstance(answer, int | np.integer):

@@ -8,7 +8,7 @@ Example:
 from __future__ import annotations
 
 from tunelab.datasets import CROSS_FEATURES, load_dataset
-from tunelab.exercises import Feedback, feedback, not_answered
+from tunelab.exercises import Feedback
 from tunelab.training import TrainConfig, train
 
 __all__ = ["check_spiral_network", "check_xor_feature"]
@@ -21,13 +21,13 @@ def check_xor_feature(answer: str | None) -> Feedback:
         >>> check_xor_feature("x1*x2")
     """
     if answer is None:
-        return not_answered("Pick one of " + ", ".join(CROSS_FEATURES[2:]) + ".")
+        return Feedback.unanswered("Pick one of " + ", ".join(CROSS_FEATURES[2:]) + ".")
     if answer not in CROSS_FEATURES:
         return Feedback(False, f"{answer!r} is not a feature; choose from {CROSS_FEATURES}.")
     data = load_dataset("xor", features=("x1", "x2", answer))
     result = train(data, TrainConfig(hidden=(), learning_rate=0.1, epochs=300))
     accuracy = result.final("val_acc")
-    return feedback(
+    return Feedback.judge(
         accuracy >= 0.9,
         f"Right: with {answer} a linear model reaches {accuracy:.0%} on xor. The two classes "
         "sit in quadrants where x1·x2 has opposite signs, so one weight on it separates them.",
@@ -43,7 +43,7 @@ def check_spiral_network(config: TrainConfig | None) -> Feedback:
         >>> check_spiral_network(TrainConfig(hidden=(16, 16), epochs=500))
     """
     if config is None:
-        return not_answered("Set `config = tl.TrainConfig(...)`.")
+        return Feedback.unanswered("Set `config = tl.TrainConfig(...)`.")
     if not isinstance(config, TrainConfig):
         return Feedback(False, "Expected a tl.TrainConfig(...).")
     result = train(load_dataset("spiral"), config)
@@ -52,7 +52,7 @@ def check_spiral_network(config: TrainConfig | None) -> Feedback:
             False, f"It diverged at epoch {result.diverged_at}: lower the learning rate."
         )
     accuracy = result.final("val_acc")
-    return feedback(
+    return Feedback.judge(
         accuracy >= 0.9,
         f"Right: {accuracy:.0%} validation accuracy on the spiral.",
         f"{accuracy:.0%} validation accuracy: the spiral needs more capacity (two hidden layers "

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from tunelab.exercises import Feedback, feedback, not_answered
+from tunelab.exercises import Feedback
 from tunelab.exercises._answers import close, number
 
 __all__ = ["check_keras_strength", "check_penalty_gradient", "check_sklearn_c"]
@@ -30,7 +30,7 @@ def check_keras_strength(answer: Any) -> Feedback:
         True
     """
     if answer is None:
-        return not_answered("Write ½·λ′·Σw² in the form λ·Σw² and read off λ.")
+        return Feedback.unanswered("Write ½·λ′·Σw² in the form λ·Σw² and read off λ.")
     value = number(answer, text=True)
     if value is None:
         return Feedback(False, f"Expected a number such as 0.1. Received: {answer!r}")
@@ -46,7 +46,7 @@ def check_keras_strength(answer: Any) -> Feedback:
             "Not quite: that is the other direction. ½·λ′ with λ′ = 0.01 is 0.005, so Keras "
             "needs a smaller number, not a larger one.",
         )
-    return feedback(
+    return Feedback.judge(
         close(value, 0.005),
         "Right: ½·0.01·Σw² = 0.005·Σw², so keras.regularizers.L2(0.005) (and "
         "TrainConfig(l2=0.005)) give the textbook's penalty and its gradient 0.01·w.",
@@ -62,7 +62,9 @@ def check_sklearn_c(answer: Any) -> Feedback:
         True
     """
     if answer is None:
-        return not_answered("Divide C·Σᵢ lossᵢ + Σ|w| by C·n and compare with mean loss + λ·Σ|w|.")
+        return Feedback.unanswered(
+            "Divide C·Σᵢ lossᵢ + Σ|w| by C·n and compare with mean loss + λ·Σ|w|."
+        )
     value = number(answer, text=True)
     if value is None or value <= 0:
         return Feedback(False, f"Expected a positive number such as 1.0. Received: {answer!r}")
@@ -78,7 +80,7 @@ def check_sklearn_c(answer: Any) -> Feedback:
         )
     if close(value, 1 / 0.02):
         return Feedback(False, "Not quite: sklearn sums the loss over the n examples; use n too.")
-    return feedback(
+    return Feedback.judge(
         close(value, 0.25),
         "Right: C·Σᵢ lossᵢ + Σ|w| divided by C·n is mean loss + Σ|w|/(C·n), so "
         "C = 1/(λ·n) = 1/(0.02·200) = 0.25.",
@@ -105,7 +107,7 @@ def check_penalty_gradient(fn: Callable[..., Any] | None) -> Feedback:
         True
     """
     if fn is None:
-        return not_answered("Differentiate each term: d|w|/dw and d(w²)/dw.")
+        return Feedback.unanswered("Differentiate each term: d|w|/dw and d(w²)/dw.")
     if not callable(fn):
         return Feedback(False, f"Expected a function fn(w, l1, l2). Received: {fn!r}")
     rng = np.random.default_rng(4)

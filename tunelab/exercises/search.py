@@ -16,8 +16,6 @@ from typing import Any
 import numpy as np
 
 from tunelab.exercises import Feedback
-from tunelab.exercises import feedback as _feedback
-from tunelab.exercises import not_answered as _not_answered
 from tunelab.search import expected_improvement as _reference_ei
 
 __all__ = ["Feedback", "check_distinct_values", "check_expected_improvement", "check_l1_search"]
@@ -31,7 +29,7 @@ def check_distinct_values(answer: Any) -> Feedback:
         True
     """
     if answer is None:
-        return _not_answered("Count the values along the learning-rate axis of each design.")
+        return Feedback.unanswered("Count the values along the learning-rate axis of each design.")
     try:
         grid, random = (int(v) for v in answer)
     except (TypeError, ValueError):
@@ -54,7 +52,7 @@ def check_distinct_values(answer: Any) -> Feedback:
             "Not quite for random search: each trial draws every hyperparameter afresh from "
             "a continuous range, so no two trials share a learning rate.",
         )
-    return _feedback(
+    return Feedback.judge(
         False, "", f"Not quite: {grid} and {random}. How many values per axis does 3×3×3 have?"
     )
 
@@ -67,7 +65,7 @@ def check_expected_improvement(fn: Callable[..., Any] | None) -> Feedback:
         True
     """
     if fn is None:
-        return _not_answered("Improvement is best − loss; average it over Normal(μ, σ²).")
+        return Feedback.unanswered("Improvement is best − loss; average it over Normal(μ, σ²).")
     if not callable(fn):
         return Feedback(False, f"Expected a function fn(mu, sigma, best). Received: {fn!r}")
     mu = np.array([0.20, 0.25, 0.30, 0.35, 0.50, 0.22])
@@ -121,7 +119,7 @@ def check_l1_search(search: Any) -> Feedback:
         True
     """
     if search is None:
-        return _not_answered("Build a GridSearchCV, fit it, and set `answer` to it.")
+        return Feedback.unanswered("Build a GridSearchCV, fit it, and set `answer` to it.")
     results = getattr(search, "cv_results_", None)
     if results is None:
         return Feedback(False, "Expected a fitted GridSearchCV: call .fit(x, y) first.")
