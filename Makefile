@@ -18,14 +18,25 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# A venv made when the project still asked for the GPU build of TensorFlow keeps it beside
+# tensorflow-cpu, and both unpack into the same folder: drop it and restore the CPU files.
+define one_tensorflow
+	if $(PY) -m pip show tensorflow-cpu >/dev/null 2>&1 && $(PY) -m pip show tensorflow >/dev/null 2>&1; then \
+		$(PY) -m pip uninstall --quiet -y tensorflow && \
+		$(PY) -m pip install --quiet --force-reinstall --no-deps \
+			"tensorflow-cpu==$$($(PY) -m pip show tensorflow-cpu | sed -n 's/^Version: //p')"; fi
+endef
+
 # Stamp files: make compares their time with pyproject.toml's, so a second `make lab`
 # installs nothing unless the dependencies changed.
 $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e .
+	$(one_tensorflow)
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[dev]"
+	$(one_tensorflow)
 	touch $(VENV)/.installed $@
 
 lab: $(VENV)/.installed

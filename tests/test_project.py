@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import platform
 import re
 import subprocess
 import sys
@@ -46,8 +47,14 @@ def environment_packages(path: Path = ROOT / "environment.yml") -> set[str]:
     return names
 
 
+# PyPI names whose conda-forge package is named otherwise. conda-forge's `tensorflow` is
+# the CPU build wherever no CUDA driver is present, so it stands for `tensorflow-cpu` too.
+CONDA_NAMES = {"tensorflow-cpu": "tensorflow"}
+
+
 def environment_mismatch(pyproject: Path, environment: Path) -> set[str]:
-    return pyproject_packages(pyproject) ^ environment_packages(environment)
+    conda_names = {CONDA_NAMES.get(name, name) for name in pyproject_packages(pyproject)}
+    return conda_names ^ environment_packages(environment)
 
 
 def test_environment_yml_lists_the_same_packages_as_pyproject():
@@ -60,6 +67,46 @@ def test_the_environment_check_catches_a_missing_package(tmp_path):
     text = (ROOT / "environment.yml").read_text()
     changed.write_text(text.replace("  - ipympl>=0.9.4\n", ""))
     assert environment_mismatch(ROOT / "pyproject.toml", changed) == {"ipympl"}
+
+
+PLATFORMS = {
+    "linux-x86_64": {"sys_platform": "linux", "platform_machine": "x86_64"},
+    "linux-aarch64": {"sys_platform": "linux", "platform_machine": "aarch64"},
+    "macos-arm64": {"sys_platform": "darwin", "platform_machine": "arm64"},
+    "windows-amd64": {"sys_platform": "win32", "platform_machine": "AMD64"},
+}
+
+
+@pytest.mark.parametrize("target", PLATFORMS)
+def test_each_platform_gets_one_tensorflow_and_linux_x86_64_the_cpu_build(target):
+    from packaging.requirements import Requirement
+
+    environment = PLATFORMS[target]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    chosen = [
+        req.name
+        for req in map(Requirement, project["dependencies"])
+        if req.name.startswith("tensorflow")
+        and (req.marker is None or req.marker.evaluate(environment))
+    ]
+    expected = "tensorflow-cpu" if target == "linux-x86_64" else "tensorflow"
+    assert chosen == [expected]
+
+
+def test_this_environment_holds_one_tensorflow_build():
+    # Both builds unpack into the same `tensorflow/` folder; a venv made before the switch
+    # to the CPU build must have lost the GPU one (the Makefile removes it).
+    from importlib import metadata
+
+    installed = []
+    for distribution in ("tensorflow", "tensorflow-cpu"):
+        try:
+            installed.append((distribution, metadata.version(distribution)))
+        except metadata.PackageNotFoundError:
+            pass
+    assert len(installed) == 1, installed
+    if sys.platform == "linux" and platform.machine() == "x86_64":
+        assert installed[0][0] == "tensorflow-cpu", installed
 
 
 def test_there_are_lessons_and_the_readme_lists_each():
@@ -121,3 +168,4 @@ def test_notebooks_import_tunelab_before_tensorflow(notebook):
             return
         assert not TENSORFLOW_IMPORT.search(source), "TensorFlow imported before tunelab"
     pytest.fail("the notebook never imports tunelab")
+
