@@ -169,3 +169,48 @@ def test_notebooks_import_tunelab_before_tensorflow(notebook):
         assert not TENSORFLOW_IMPORT.search(source), "TensorFlow imported before tunelab"
     pytest.fail("the notebook never imports tunelab")
 
+
+# Words and punctuation only: no digit, operator or bracket of an answer.
+SOLUTION_FIRST_LINE = re.compile(r"# Solution\b[A-Za-z ,.:;'()—–-]*")
+
+
+def solution_cells(notebook: Path) -> list[dict]:
+    cells = json.loads(notebook.read_text())["cells"]
+    return [c for c in cells if "solution" in c["metadata"].get("tags", [])]
+
+
+def solution_gives_away(cell: dict) -> str | None:
+    """What a collapsed solution shows beside its exercise, if more than that it is one.
+
+    JupyterLab 4 draws the first line of a collapsed cell, so that line must be a comment
+    that names the cell and nothing of the answer.
+    """
+    first = "".join(cell["source"]).split("\n", 1)[0]
+    if not SOLUTION_FIRST_LINE.fullmatch(first):
+        return first
+    if not cell["metadata"].get("jupyter", {}).get("source_hidden"):
+        return "(the cell is not collapsed)"
+    return None
+
+
+LESSONS_WITH_EXERCISES = [nb for nb in NOTEBOOKS if "## Exercises" in nb.read_text()]
+
+
+@pytest.mark.parametrize("notebook", LESSONS_WITH_EXERCISES, ids=lambda p: p.name)
+def test_solutions_show_only_that_they_are_solutions(notebook):
+    cells = solution_cells(notebook)
+    assert cells, "a lesson with exercises and no tagged solution"
+    shown = [solution_gives_away(cell) for cell in cells]
+    assert shown == [None] * len(cells), f"collapsed solutions show: {shown}"
+
+
+def test_the_solution_check_catches_an_answer_on_the_first_line():
+    cell = {
+        "metadata": {"tags": ["solution"], "jupyter": {"source_hidden": True}},
+        "source": ["answer = math.ceil(50 / 8) * 40\n", "ex.check_total_steps(answer)"],
+    }
+    assert solution_gives_away(cell) == "answer = math.ceil(50 / 8) * 40"
+    cell["source"].insert(0, "# Solution: math.ceil(50 / 8) * 40\n")
+    assert solution_gives_away(cell) is not None
+    cell["source"][0] = "# Solution (collapsed): expand it once you have tried the exercise\n"
+    assert solution_gives_away(cell) is None
