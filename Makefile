@@ -12,7 +12,9 @@ OFFLINE := PYTHONPATH=$(CURDIR)/tests/offline
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test lint unit notebooks browser bench app clean
+STUDENT_DIR ?= student
+
+.PHONY: lab test lint unit notebooks browser bench app student student-edition clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -67,5 +69,17 @@ app: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) -m tunelab.bench
 
+# The student edition: the lessons without their solution cells (tag `solution`), written
+# to $(STUDENT_DIR)/notebooks; `make student` also runs every one in a fresh kernel. The
+# repository's notebooks/ is the teacher's copy.
+student-edition: $(VENV)/.installed
+	rm -rf $(STUDENT_DIR)/notebooks
+	$(VENV)/bin/jupyter nbconvert --to notebook --log-level=WARN \
+		--TagRemovePreprocessor.enabled=True --TagRemovePreprocessor.remove_cell_tags=solution \
+		--output-dir $(STUDENT_DIR)/notebooks notebooks/*.ipynb
+
+student: student-edition $(VENV)/.installed-dev
+	$(OFFLINE) $(PY) -m pytest $(STUDENT_DIR)/notebooks --nbval-lax --nbval-current-env $(PYTEST_ARGS)
+
 clean:
-	rm -rf $(VENV) *.egg-info test-artifacts
+	rm -rf $(VENV) *.egg-info test-artifacts $(STUDENT_DIR)
