@@ -14,7 +14,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 STUDENT_DIR ?= student
 
-.PHONY: lab test lint unit notebooks browser bench app student student-edition clean
+.PHONY: lab test lint unit notebooks browser hub bench app student student-edition clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -50,13 +50,23 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format --check .
 
 test: lint
-	$(OFFLINE) $(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env $(PYTEST_ARGS)
+	$(OFFLINE) $(PY) -m pytest tests notebooks --ignore=tests/hub --nbval-lax --nbval-current-env \
+		$(PYTEST_ARGS)
 
 unit: $(VENV)/.installed-dev
-	$(OFFLINE) $(PY) -m pytest tests --ignore=tests/browser $(PYTEST_ARGS)
+	$(OFFLINE) $(PY) -m pytest tests --ignore=tests/browser --ignore=tests/hub $(PYTEST_ARGS)
 
 browser: $(VENV)/.installed-dev
 	$(OFFLINE) $(PY) -m pytest tests/browser -v $(PYTEST_ARGS)
+
+# A real JupyterHub on 127.0.0.1 (tests/hub): three students log in and run lessons. Its
+# proxy, configurable-http-proxy, comes from npm into .venv/node (CI runs this after `test`).
+$(VENV)/node/node_modules/.bin/configurable-http-proxy: | $(PY)
+	npm install --prefix $(VENV)/node --no-audit --no-fund --loglevel=error \
+		configurable-http-proxy@4
+
+hub: $(VENV)/.installed-dev $(VENV)/node/node_modules/.bin/configurable-http-proxy
+	$(OFFLINE) $(PY) -m pytest tests/hub -v $(PYTEST_ARGS)
 
 notebooks: $(VENV)/.installed-dev
 	$(OFFLINE) $(PY) -m pytest notebooks --nbval-lax --nbval-current-env $(PYTEST_ARGS)
