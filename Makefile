@@ -7,6 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8888
 APP_PORT ?= 8866
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 # Tests, nbval's kernels and the browser tests' kernels all run with the network blocked.
 OFFLINE := PYTHONPATH=$(CURDIR)/tests/offline
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
@@ -76,8 +77,9 @@ app: $(VENV)/.installed
 	$(VENV)/bin/voila app/playground.ipynb --Voila.ip=127.0.0.1 --port=$(APP_PORT) --token \
 		--theme=light
 
+# `make bench BENCH_ARGS=--classroom`: N students' kernels on this machine (several minutes).
 bench: $(VENV)/.installed
-	$(PY) -m tunelab.bench
+	$(PY) -m tunelab.bench $(BENCH_ARGS)
 
 # The student edition: the lessons without their solution cells (tag `solution`), written
 # to $(STUDENT_DIR)/notebooks; `make student` also runs every one in a fresh kernel. The
