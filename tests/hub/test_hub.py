@@ -31,6 +31,7 @@ import websocket
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = Path(__file__).with_name("jupyterhub_config.py")
+ARTIFACTS_DIR = ROOT / "test-artifacts" / "hub"
 LOCAL_PROXY = ROOT / ".venv" / "node" / "node_modules" / ".bin" / "configurable-http-proxy"
 STUDENTS = ("ada", "grace", "alan")
 PASSWORD = "class-of-thirty"
@@ -122,6 +123,9 @@ def hub(tmp_path_factory, lessons) -> Hub:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        # The Hub's log (logins, spawns, proxy routes) for CI to keep as an artifact.
+        ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+        shutil.copy(log, ARTIFACTS_DIR / "jupyterhub.log")
 
 
 def _cookie(session: requests.Session, name: str, path: str) -> str:
