@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import random
 import shutil
 import statistics
@@ -150,7 +151,7 @@ class Student:
         while time.monotonic() < deadline:
             try:
                 msg = self.kc.get_iopub_msg(timeout=0.05)
-            except Exception:  # queue.Empty: nothing yet
+            except queue.Empty:
                 if last_frame is not None and time.perf_counter() - last_seen > QUIET_S:
                     return 1000 * (last_frame - since)
                 continue

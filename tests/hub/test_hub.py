@@ -204,7 +204,11 @@ class Student:
         assert session.status_code == 201, session.text
         self.close()
         self.session_id, kernel_id = session.json()["id"], session.json()["kernel"]["id"]
-        cookies = "; ".join(f"{c.name}={c.value}" for c in self.http.cookies)
+        # The cookies a browser sends to this path: not the Hub's own (path /hub/).
+        mine = f"/user/{self.name}/"
+        cookies = "; ".join(
+            f"{c.name}={c.value}" for c in self.http.cookies if mine.startswith(c.path)
+        )
         self.channel = websocket.create_connection(
             f"ws://{self.server.removeprefix('http://')}/api/kernels/{kernel_id}/channels"
             f"?session_id={uuid.uuid4().hex}&_xsrf={headers['X-XSRFToken']}",
