@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import platform
 import re
 import subprocess
 import sys
@@ -46,8 +47,14 @@ def environment_packages(path: Path = ROOT / "environment.yml") -> set[str]:
     return names
 
 
+# PyPI names whose conda-forge package is named otherwise. conda-forge's `tensorflow` is
+# the CPU build wherever no CUDA driver is present, so it stands for `tensorflow-cpu` too.
+CONDA_NAMES = {"tensorflow-cpu": "tensorflow"}
+
+
 def environment_mismatch(pyproject: Path, environment: Path) -> set[str]:
-    return pyproject_packages(pyproject) ^ environment_packages(environment)
+    conda_names = {CONDA_NAMES.get(name, name) for name in pyproject_packages(pyproject)}
+    return conda_names ^ environment_packages(environment)
 
 
 def test_environment_yml_lists_the_same_packages_as_pyproject():
@@ -60,6 +67,46 @@ def test_the_environment_check_catches_a_missing_package(tmp_path):
     text = (ROOT / "environment.yml").read_text()
     changed.write_text(text.replace("  - ipympl>=0.9.4\n", ""))
     assert environment_mismatch(ROOT / "pyproject.toml", changed) == {"ipympl"}
+
+
+PLATFORMS = {
+    "linux-x86_64": {"sys_platform": "linux", "platform_machine": "x86_64"},
+    "linux-aarch64": {"sys_platform": "linux", "platform_machine": "aarch64"},
+    "macos-arm64": {"sys_platform": "darwin", "platform_machine": "arm64"},
+    "windows-amd64": {"sys_platform": "win32", "platform_machine": "AMD64"},
+}
+
+
+@pytest.mark.parametrize("target", PLATFORMS)
+def test_each_platform_gets_one_tensorflow_and_linux_x86_64_the_cpu_build(target):
+    from packaging.requirements import Requirement
+
+    environment = PLATFORMS[target]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    chosen = [
+        req.name
+        for req in map(Requirement, project["dependencies"])
+        if req.name.startswith("tensorflow")
+        and (req.marker is None or req.marker.evaluate(environment))
+    ]
+    expected = "tensorflow-cpu" if target == "linux-x86_64" else "tensorflow"
+    assert chosen == [expected]
+
+
+def test_this_environment_holds_one_tensorflow_build():
+    # Both builds unpack into the same `tensorflow/` folder; a venv made before the switch
+    # to the CPU build must have lost the GPU one (the Makefile removes it).
+    from importlib import metadata
+
+    installed = []
+    for distribution in ("tensorflow", "tensorflow-cpu"):
+        try:
+            installed.append((distribution, metadata.version(distribution)))
+        except metadata.PackageNotFoundError:
+            pass
+    assert len(installed) == 1, installed
+    if sys.platform == "linux" and platform.machine() == "x86_64":
+        assert installed[0][0] == "tensorflow-cpu", installed
 
 
 def test_there_are_lessons_and_the_readme_lists_each():
@@ -121,3 +168,49 @@ def test_notebooks_import_tunelab_before_tensorflow(notebook):
             return
         assert not TENSORFLOW_IMPORT.search(source), "TensorFlow imported before tunelab"
     pytest.fail("the notebook never imports tunelab")
+
+
+# Words and punctuation only: no digit, operator or bracket of an answer.
+SOLUTION_FIRST_LINE = re.compile(r"# Solution\b[A-Za-z ,.:;'()—–-]*")
+
+
+def solution_cells(notebook: Path) -> list[dict]:
+    cells = json.loads(notebook.read_text())["cells"]
+    return [c for c in cells if "solution" in c["metadata"].get("tags", [])]
+
+
+def solution_gives_away(cell: dict) -> str | None:
+    """What a collapsed solution shows beside its exercise, if more than that it is one.
+
+    JupyterLab 4 draws the first line of a collapsed cell, so that line must be a comment
+    that names the cell and nothing of the answer.
+    """
+    first = "".join(cell["source"]).split("\n", 1)[0]
+    if not SOLUTION_FIRST_LINE.fullmatch(first):
+        return first
+    if not cell["metadata"].get("jupyter", {}).get("source_hidden"):
+        return "(the cell is not collapsed)"
+    return None
+
+
+LESSONS_WITH_EXERCISES = [nb for nb in NOTEBOOKS if "## Exercises" in nb.read_text()]
+
+
+@pytest.mark.parametrize("notebook", LESSONS_WITH_EXERCISES, ids=lambda p: p.name)
+def test_solutions_show_only_that_they_are_solutions(notebook):
+    cells = solution_cells(notebook)
+    assert cells, "a lesson with exercises and no tagged solution"
+    shown = [solution_gives_away(cell) for cell in cells]
+    assert shown == [None] * len(cells), f"collapsed solutions show: {shown}"
+
+
+def test_the_solution_check_catches_an_answer_on_the_first_line():
+    cell = {
+        "metadata": {"tags": ["solution"], "jupyter": {"source_hidden": True}},
+        "source": ["answer = math.ceil(50 / 8) * 40\n", "ex.check_total_steps(answer)"],
+    }
+    assert solution_gives_away(cell) == "answer = math.ceil(50 / 8) * 40"
+    cell["source"].insert(0, "# Solution: math.ceil(50 / 8) * 40\n")
+    assert solution_gives_away(cell) is not None
+    cell["source"][0] = "# Solution (collapsed): expand it once you have tried the exercise\n"
+    assert solution_gives_away(cell) is None

@@ -7,6 +7,7 @@ the same process, so the ratio holds on whatever machine runs it.
 Example:
     $ python -m tunelab.bench            # full run (about two minutes)
     $ python -m tunelab.bench --quick    # fewer repeats
+    $ python -m tunelab.bench --classroom   # N students' kernels on one machine
 
 The same slider moves seen in a real browser (key press to new canvas pixels) are measured
 by ``tests/browser/harness.py``, which `make bench` runs next: it needs the repository's
@@ -222,7 +223,23 @@ def bench_soak(moves: int = 1000, warmup: int = 100) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument(
+        "--classroom", action="store_true", help="N kernels running a lesson and slider moves"
+    )
+    parser.add_argument("--students", default="1,2,4,8", help="with --classroom: the Ns")
+    parser.add_argument("--moves", type=int, default=20, help="with --classroom: per student")
+    parser.add_argument("--lesson", default="05_dropout.ipynb", help="with --classroom")
+    parser.add_argument("--notebooks", default="notebooks", help="with --classroom: lessons")
     args = parser.parse_args(argv)
+    if args.classroom:
+        from pathlib import Path
+
+        from tunelab.classroom_bench import bench_classroom
+
+        emit("python", 0, "", version=sys.version.split()[0], tensorflow=_tf_version())
+        sizes = [int(n) for n in args.students.split(",")]
+        bench_classroom(sizes, Path(args.notebooks), args.lesson, args.moves, emit)
+        return 0
     repeats, keras_repeats = (5, 1) if args.quick else (9, 5)
     emit("python", 0, "", version=sys.version.split()[0], tensorflow=_tf_version())
     bench_engine(repeats, keras_repeats)

@@ -20,6 +20,18 @@ REQUIREMENTS = (
     ("scikit-learn", "1.8", "reference models and search"),
 )
 
+# Distributions that install the same import; Linux x86_64 installs TensorFlow's CPU build.
+ALTERNATIVES = {"tensorflow": ("tensorflow", "tensorflow-cpu")}
+
+
+def _installed_version(name: str) -> str | None:
+    for distribution in ALTERNATIVES.get(name, (name,)):
+        try:
+            return metadata.version(distribution)
+        except metadata.PackageNotFoundError:
+            continue
+    return None
+
 
 def _version_tuple(version: str) -> tuple[int, ...]:
     parts = []
@@ -44,10 +56,7 @@ def check_install(verbose: bool = True) -> dict[str, bool]:
     """
     status = {}
     for name, minimum, purpose in REQUIREMENTS:
-        try:
-            installed = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            installed = None
+        installed = _installed_version(name)
         ok = installed is not None and _version_tuple(installed) >= _version_tuple(minimum)
         status[name] = ok
         if verbose:
