@@ -17,7 +17,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "tunelab"
 MODULES = sorted(PACKAGE.rglob("*.py"))
 # Each layer imports only from the layers to its left (DESIGN.md, "Rule of the layers").
-LAYERS = ("datasets", "training", "search", "tables", "plots", "widgets", "exercises")
+LAYERS = ("validation", "datasets", "training", "search", "tables", "plots", "widgets", "exercises")
 
 
 def _layer(path: Path) -> str | None:

@@ -7,8 +7,8 @@ and what is allowed, before any data is generated.
 from __future__ import annotations
 
 import difflib
-import math
-import numbers
+
+from tunelab.validation import check_number, check_range, received
 
 DATASET_NAMES: tuple[str, ...] = (
     "moons",
@@ -46,10 +46,6 @@ TASKS = {name: "binary" for name in BINARY_NAMES} | {
 N_CLASSES = {"binary": 2, "multiclass": 3, "regression": 0}
 
 
-def received(parameter: str, value: object) -> str:
-    return f"Received: {parameter}={value!r}"
-
-
 def check_name(name: object) -> str:
     if not isinstance(name, str):
         raise TypeError(
@@ -67,34 +63,17 @@ def check_name(name: object) -> str:
 
 
 def check_int(parameter: str, value: object, low: int, high: int | None = None) -> int:
-    # bool is an int subclass, but `n_samples=True` is always a mistake.
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"Expected `{parameter}` to be an int. "
-            f"{received(parameter, value)} of type {type(value)}"
-        )
-    value = int(value)
-    if value < low or (high is not None and value > high):
-        allowed = f">= {low}" if high is None else f"between {low} and {high}"
-        raise ValueError(f"Expected `{parameter}` to be {allowed}. {received(parameter, value)}")
-    return value
+    return check_range(parameter, value, low, high, integer=True)
 
 
 def check_real(parameter: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"Expected `{parameter}` to be a number. "
-            f"{received(parameter, value)} of type {type(value)}"
-        )
-    return float(value)
+    return check_number(parameter, value, finite=False)
 
 
 def check_noise(name: str, noise: object) -> float:
     if noise is None:
         return DEFAULT_NOISE[name]
-    value = check_real("noise", noise)
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"Expected `noise` to be a finite number >= 0. Received: noise={noise}")
+    value = check_range("noise", noise, 0)
     if name == "breast_cancer" and value != 0:
         raise ValueError(
             "Expected `noise` to be None or 0 for 'breast_cancer', a real dataset that is "
@@ -104,14 +83,7 @@ def check_noise(name: str, noise: object) -> float:
 
 
 def check_val_fraction(val_fraction: object) -> float:
-    value = check_real("val_fraction", val_fraction)
-    # `not 0 < value < 1` is also True for nan.
-    if not 0 < value < 1:
-        raise ValueError(
-            "Expected `val_fraction` to be strictly between 0 and 1. "
-            f"Received: val_fraction={val_fraction}"
-        )
-    return value
+    return check_range("val_fraction", val_fraction, 0, 1, low_open=True, high_open=True)
 
 
 def check_imbalance(name: str, imbalance: object) -> float | None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from tunelab.datasets.catalog import received
+from tunelab.validation import received
 
 # The input features TensorFlow Playground offers for its 2-D sets.
 CROSS_FEATURES: tuple[str, ...] = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")

@@ -7,13 +7,13 @@ same validation, so a bad slider value can never reach TensorFlow.
 from __future__ import annotations
 
 import difflib
-import math
 from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 
 from tunelab.training.schedules import Schedule
+from tunelab.validation import check_number, check_range
 
 __all__ = ["TrainConfig", "ACTIVATIONS", "OPTIMIZERS", "OPTIMIZER_NAMES", "MAX_EPOCHS"]
 
@@ -36,21 +36,6 @@ MAX_LAYERS = 8
 def _suggest(value: str, allowed: tuple[str, ...]) -> str:
     close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.6)
     return f" Did you mean {close[0]!r}?" if close else ""
-
-
-def _number(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise TypeError(f"Expected `{name}` to be a number. Received: {name}={value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"Expected `{name}` to be a finite number. Received: {name}={value}")
-    return value
-
-
-def _integer(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"Expected `{name}` to be an integer. Received: {name}={value!r}")
-    return int(value)
 
 
 @dataclass(frozen=True)
@@ -146,24 +131,12 @@ class TrainConfig:
                     f"Received: {name}={value!r}.{_suggest(value, allowed)}"
                 )
 
-        lr = _number("learning_rate", self.learning_rate)
-        if not 0 < lr <= 100:
-            raise ValueError(
-                f"Expected `learning_rate` to be in (0, 100]. Received: learning_rate={lr}"
-            )
+        lr = check_range("learning_rate", self.learning_rate, 0, 100, low_open=True)
         set_(self, "learning_rate", lr)
-        momentum = _number("momentum", self.momentum)
-        if not 0 <= momentum < 1:
-            raise ValueError(f"Expected `momentum` to be in [0, 1). Received: momentum={momentum}")
-        set_(self, "momentum", momentum)
+        set_(self, "momentum", check_range("momentum", self.momentum, 0, 1, high_open=True))
         for name in ("weight_decay", "l1", "l2"):
-            value = _number(name, getattr(self, name))
-            if not 0 <= value <= 10:
-                raise ValueError(f"Expected `{name}` to be in [0, 10]. Received: {name}={value}")
-            set_(self, name, value)
-        dropout = _number("dropout", self.dropout)
-        if not 0 <= dropout < 1:
-            raise ValueError(f"Expected `dropout` to be in [0, 1). Received: dropout={dropout}")
+            set_(self, name, check_range(name, getattr(self, name), 0, 10))
+        dropout = check_range("dropout", self.dropout, 0, 1, high_open=True)
         if dropout > 0 and not self.hidden:
             raise ValueError(
                 "Expected `dropout` to be 0 for a linear model: dropout acts on hidden "
@@ -178,48 +151,26 @@ class TrainConfig:
                 f"Received: schedule={self.schedule!r}"
             )
 
-        epochs = _integer("epochs", self.epochs)
-        if not 1 <= epochs <= MAX_EPOCHS:
-            raise ValueError(
-                f"Expected `epochs` to be in [1, {MAX_EPOCHS}]. Received: epochs={epochs}"
-            )
-        set_(self, "epochs", epochs)
+        set_(self, "epochs", check_range("epochs", self.epochs, 1, MAX_EPOCHS, integer=True))
         if self.batch_size is not None:
-            batch = _integer("batch_size", self.batch_size)
-            if batch < 1:
-                raise ValueError(
-                    f"Expected `batch_size` to be >= 1, or None for full batch. "
-                    f"Received: batch_size={batch}"
-                )
+            batch = check_range(
+                "batch_size", self.batch_size, 1, integer=True, hint=", or None for full batch"
+            )
             set_(self, "batch_size", batch)
 
         set_(self, "class_weight", self._checked_class_weight(self.class_weight))
         if self.patience is not None:
-            patience = _integer("patience", self.patience)
-            if patience < 1:
-                raise ValueError(
-                    f"Expected `patience` to be >= 1, or None for no early stopping. "
-                    f"Received: patience={patience}"
-                )
-            set_(self, "patience", patience)
+            hint = ", or None for no early stopping"
+            set_(
+                self, "patience", check_range("patience", self.patience, 1, integer=True, hint=hint)
+            )
         if not isinstance(self.restore_best, bool):
             raise TypeError(
                 f"Expected `restore_best` to be True or False. Received: {self.restore_best!r}"
             )
-        seed = _integer("seed", self.seed)
-        if not 0 <= seed < 2**31:
-            raise ValueError(f"Expected `seed` to be in [0, 2**31). Received: seed={seed}")
-        set_(self, "seed", seed)
-        snapshots = _integer("snapshots", self.snapshots)
-        if not 1 <= snapshots <= 200:
-            raise ValueError(
-                f"Expected `snapshots` to be in [1, 200]. Received: snapshots={snapshots}"
-            )
-        set_(self, "snapshots", snapshots)
-        grid = _integer("grid_size", self.grid_size)
-        if not 8 <= grid <= 400:
-            raise ValueError(f"Expected `grid_size` to be in [8, 400]. Received: grid_size={grid}")
-        set_(self, "grid_size", grid)
+        set_(self, "seed", check_range("seed", self.seed, 0, 2**31, high_open=True, integer=True))
+        set_(self, "snapshots", check_range("snapshots", self.snapshots, 1, 200, integer=True))
+        set_(self, "grid_size", check_range("grid_size", self.grid_size, 8, 400, integer=True))
 
     @staticmethod
     def _checked_class_weight(value):
@@ -238,7 +189,7 @@ class TrainConfig:
                 "Expected `class_weight` to be None, 'balanced', a dict {label: weight} or a "
                 f"tuple of weights. Received: class_weight={value!r}"
             )
-        weights = tuple(_number("class_weight", w) for w in value)
+        weights = tuple(check_number("class_weight", w) for w in value)
         if len(weights) < 2 or any(w <= 0 for w in weights):
             raise ValueError(
                 "Expected `class_weight` to hold a positive weight for each of at least 2 "
