@@ -4,28 +4,56 @@ The whole epoch loop runs inside one call: mini-batch steps (shuffled by the sta
 hash in `tunelab.training.rng`), inverted dropout, the optimizer's update, the per-epoch
 history written into fixed-size buffers, weight snapshots, divergence and early stopping.
 K settings train together with their weights stacked on a leading axis; hyperparameters
-are tensors, so they never retrace. What is static (the `Plan`) is the compile key.
+are tensors, so they never retrace.
+
+Compiled once, not once per shape: the network runs padded to a size class
+(`tunelab.training.padding`), and the activation, the optimizer rule, the real training
+and validation sizes and the steps per epoch are run-time tensors. What remains static,
+the compile key (`Plan.key`), is:
+
+- the size class of the network: padded input features (2, 4, 8, …), hidden width class
+  (4 … 1024) and depth class (0 = linear, 1, 2, 4, 8), and the number of outputs;
+- the task (binary, multiclass, regression: another loss);
+- the mini-batch size (a static slice size under XLA), None for full batch;
+- the history capacity (epochs rounded up to a power of two, at least 1024), the
+  number of snapshots, and for a linear model whether (and for how many steps) its
+  parameter path is recorded (with mini-batches that depends on the steps per epoch);
+- beyond the key, XLA compiles once per concrete shape: the number of settings K (a
+  `padding.size_class`) and the padded training and validation sizes
+  (`padding.rows_class`). `shape_key` names that, and `compile_count` counts them.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
 import threading
+from typing import NamedTuple
 
 import numpy as np
 
 from tunelab.datasets import Dataset
+from tunelab.training import padding
 from tunelab.training.backend import tf
-from tunelab.training.config import TrainConfig
+from tunelab.training.config import ACTIVATIONS, TrainConfig
 from tunelab.training.network import SMALL_WEIGHT
-from tunelab.training.optimizers import SLOTS, apply_updates
+from tunelab.training.optimizers import N_SHARED_SLOTS, apply_switched, family_index
 from tunelab.training.result import METRICS
-from tunelab.training.rng import uniform
+from tunelab.training.rng import grid_index, uniform, uniform_at
 
-__all__ = ["MAX_PATH_STEPS", "Plan", "build", "function_for", "trace_count"]
+__all__ = [
+    "HISTORY_MIN",
+    "MAX_PATH_STEPS",
+    "Plan",
+    "build",
+    "compile_count",
+    "function_for",
+    "is_compiled",
+    "note_compiled",
+    "trace_count",
+]
 
 MAX_PATH_STEPS = 50_000
+#: The smallest history buffer: every run up to this many epochs shares one compile key.
+HISTORY_MIN = 1024
 
 
 def _dense(h: tf.Tensor, w: tf.Tensor) -> tf.Tensor:
@@ -36,81 +64,150 @@ def _dense(h: tf.Tensor, w: tf.Tensor) -> tf.Tensor:
     return tf.matmul(h, w)
 
 
-_ACTIVATIONS = {
-    "relu": tf.nn.relu,
-    "tanh": tf.tanh,
-    "sigmoid": tf.sigmoid,
-    "linear": tf.identity,
-}
+def _activate(z: tf.Tensor, index: tf.Tensor) -> tf.Tensor:
+    """The activation ``ACTIVATIONS[index]`` of z, chosen at run time (values selected, so
+    the chosen one's numbers and gradient are exactly its own)."""
+    out = z  # linear
+    for i, fn in ((2, tf.sigmoid), (1, tf.tanh), (0, tf.nn.relu)):
+        out = tf.where(tf.equal(index, i), fn(z), out)
+    return out
 
 
 class Plan:
     """Everything static about a compiled training function; `key()` is its cache key.
 
-    Today the key holds the network shape (input features, hidden widths, outputs), the
-    activation, the task, the optimizer family, the mini-batch size and steps per epoch
-    (so the training-set size, when batches are used), whether dropout is compiled in,
-    the history capacity (epochs rounded up to a power of two), the number of snapshots
-    and whether a linear model's parameter path is recorded. Beyond the key, XLA compiles
-    once per concrete shape: number of settings K, training and validation sizes.
+    The module docstring lists what the key holds. The run-time values a call passes
+    (`Switches`, `Masks`) come from here too.
+
+    Args:
+        data, config: what is to be trained.
+        pad: pad to size classes (default `padding.PADDING`); False compiles the real shape.
 
     Example:
         >>> Plan(data, TrainConfig(hidden=(8,))).key()
     """
 
-    def __init__(self, data: Dataset, config: TrainConfig):
-        self.n_in = data.x_train.shape[1]
-        self.hidden = config.hidden
-        self.activation = config.activation
+    def __init__(self, data: Dataset, config: TrainConfig, pad: bool | None = None):
+        pad = padding.PADDING if pad is None else pad
         self.task = data.task
-        self.n_out = data.n_classes if data.task == "multiclass" else 1
-        self.optimizer = "adam" if config.optimizer == "adamw" else config.optimizer
-        n = data.x_train.shape[0]
+        n_out = data.n_classes if data.task == "multiclass" else 1
+        self.layout = padding.Layout.of(data.x_train.shape[1], config.hidden, n_out, pad)
+        self.activation = ACTIVATIONS.index(config.activation)
+        self.optimizer = family_index(config.optimizer)
+        self.n, self.n_val = data.x_train.shape[0], data.x_val.shape[0]
+        self.rows = padding.rows_class(self.n) if pad else self.n
+        self.val_rows = padding.rows_class(self.n_val) if pad else self.n_val
+        n = self.n
         self.batch = (
             None if config.batch_size is None or config.batch_size >= n else config.batch_size
         )
-        self.steps_per_epoch = 1 if self.batch is None else math.ceil(n / self.batch)
+        self.steps_per_epoch = 1 if self.batch is None else -(-n // self.batch)
         # Dropout is compiled in whenever there are hidden units (a rate of 0 keeps every
         # unit), so moving the rate through 0 never compiles a second function.
         self.use_dropout = bool(config.hidden)
-        # History buffers need a static size under XLA; powers of two keep the number of
-        # distinct compiled functions small.
-        self.capacity = max(64, 1 << (config.epochs - 1).bit_length())
+        # History buffers need a static size under XLA; one size up to HISTORY_MIN epochs
+        # and powers of two beyond keep the number of distinct compiled functions small.
+        self.capacity = max(HISTORY_MIN, 1 << (config.epochs - 1).bit_length())
         self.snapshots = config.snapshots
         total_steps = self.capacity * self.steps_per_epoch
         self.record_path = not config.hidden and total_steps <= MAX_PATH_STEPS
-        self.path_capacity = total_steps if self.record_path else 0
+        self.path_capacity = 1 << (total_steps - 1).bit_length() if self.record_path else 0
 
     def key(self) -> tuple:
-        """What decides the compiled function's arithmetic (see the class docstring)."""
+        """What decides the compiled function's arithmetic (see the module docstring)."""
         return (
-            self.n_in,
-            self.hidden,
-            self.activation,
+            self.layout.class_key(),
             self.task,
-            self.n_out,
-            self.optimizer,
             self.batch,
-            self.steps_per_epoch,
             self.use_dropout,
             self.capacity,
             self.snapshots,
             self.record_path,
+            self.path_capacity,
         )
 
+    def shape_key(self, settings: int) -> tuple:
+        """The key and the concrete shapes XLA compiles for: one compilation each."""
+        return (self.key(), settings, self.rows, self.val_rows)
+
     def shapes(self) -> list[tuple[int, int]]:
-        """(fan_in, fan_out) of every dense layer, input to output."""
-        sizes = (self.n_in, *self.hidden, self.n_out)
-        return list(itertools.pairwise(sizes))
+        """(fan_in, fan_out) of every padded dense layer, input to output."""
+        return self.layout.padded_shapes()
+
+    def switches(self) -> Switches:
+        """The run-time values that pick this plan's network out of its class."""
+        return Switches(
+            activation=tf.constant(np.int32(self.activation)),
+            optimizer=tf.constant(np.int32(self.optimizer)),
+            n=tf.constant(np.int32(self.n)),
+            n_val=tf.constant(np.int32(self.n_val)),
+            steps=tf.constant(np.int32(self.steps_per_epoch)),
+        )
+
+    def masks(self) -> Masks:
+        """Which units, layers and kernel entries of the padded network are real."""
+        layout = self.layout
+        return Masks(
+            units=[tf.constant(m) for m in layout.unit_masks()],
+            layer_on=tf.constant(layout.layer_on()),
+            widths=tf.constant(layout.real_widths()),
+            kernels=[tf.constant(m) for m in layout.kernel_masks()],
+        )
+
+
+class Switches(NamedTuple):
+    """Scalars a call passes: activation and optimizer indices, real sizes, steps/epoch."""
+
+    activation: tf.Tensor
+    optimizer: tf.Tensor
+    n: tf.Tensor
+    n_val: tf.Tensor
+    steps: tf.Tensor
+
+
+class Masks(NamedTuple):
+    """Where the real network sits in the padded one (see `padding.Layout`)."""
+
+    units: list
+    layer_on: tf.Tensor
+    widths: tf.Tensor
+    kernels: list
 
 
 _FUNCTIONS: dict[tuple, tf.types.experimental.PolymorphicFunction] = {}
-_FUNCTIONS_LOCK = threading.Lock()
+_COMPILED: set[tuple] = set()
+_LOCK = threading.Lock()
 
 
 def trace_count() -> int:
     """How many times the engine has traced a compiled function (for tests and bench)."""
-    return sum(f.experimental_get_tracing_count() for f in _FUNCTIONS.values())
+    with _LOCK:
+        functions = list(_FUNCTIONS.values())
+    return sum(f.experimental_get_tracing_count() for f in functions)
+
+
+def note_compiled(shape_key: tuple) -> bool:
+    """Record that a call of ``shape_key`` (`Plan.shape_key`) ran; True the first time."""
+    with _LOCK:
+        fresh = shape_key not in _COMPILED
+        _COMPILED.add(shape_key)
+        return fresh
+
+
+def is_compiled(shape_key: tuple) -> bool:
+    """Whether a call of ``shape_key`` has run (so XLA has compiled it)."""
+    with _LOCK:
+        return shape_key in _COMPILED
+
+
+def compile_count() -> int:
+    """How many concrete shapes XLA has compiled (each `Plan.shape_key` run once).
+
+    Example:
+        >>> before = compile_count(); tl.train(data, cfg); compile_count() - before  # 0 or 1
+    """
+    with _LOCK:
+        return len(_COMPILED)
 
 
 def build(plan: Plan):
@@ -119,25 +216,22 @@ def build(plan: Plan):
     Example:
         >>> out = build(plan)(x, y, sample_weight, x_val, y_val, init, lr, …)  # see `signature`
     """
-    act = _ACTIVATIONS[plan.activation]
-    n_layers = len(plan.hidden) + 1
+    depth = len(plan.layout.widths)
+    n_layers = depth + 1
     kernel_mask = [i % 2 == 0 for i in range(2 * n_layers)]
-    slots = SLOTS[plan.optimizer]
 
-    def forward(params, x, p=None, seeds=None, step=None):
+    def forward(params, x, switch, masks, p=None, seeds=None, step=None, drop_index=None):
         """Logits (K, n, n_out); with p, inverted dropout after each hidden layer."""
         h = x
-        for layer in range(n_layers):
+        for layer in range(depth):
             w, b = params[2 * layer], params[2 * layer + 1]
-            h = _dense(h, w) + b[:, None, :]
-            if layer < n_layers - 1:
-                h = act(h)
-                if p is not None:
-                    u = uniform(seeds, step, layer, tf.shape(h)[1:])
-                    u.set_shape(h.shape)
-                    keep = (1.0 - p)[:, None, None]
-                    h = tf.where(u < keep, h / keep, tf.zeros_like(h))
-        return h
+            a = _activate(_dense(h, w) + b[:, None, :], switch.activation) * masks.units[layer]
+            if p is not None:
+                u = uniform_at(seeds, step, layer, drop_index[layer])
+                keep = (1.0 - p)[:, None, None]
+                a = tf.where(u < keep, a / keep, tf.zeros_like(a))
+            h = a if layer < plan.layout.always_on else tf.where(masks.layer_on[layer], a, h)
+        return _dense(h, params[-2]) + params[-1][:, None, :]
 
     def per_example_loss(logits, y):
         if plan.task == "binary":
@@ -150,14 +244,18 @@ def build(plan: Plan):
             return tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
         return tf.square(logits[..., 0] - y)
 
-    def accuracy(logits, y):
+    def real_mean(values, real, count):
+        """Mean over the real rows only (padded rows add exact zeros)."""
+        return tf.reduce_sum(tf.where(real, values, tf.zeros_like(values)), -1) / count
+
+    def correct(logits, y):
         if plan.task == "binary":
             pred = tf.cast(logits[..., 0] > 0, tf.float32)
         elif plan.task == "multiclass":
             pred = tf.cast(tf.argmax(logits, axis=-1), tf.float32)
         else:
-            return tf.zeros(tf.shape(logits)[:1])
-        return tf.reduce_mean(tf.cast(tf.equal(pred, y), tf.float32), axis=-1)
+            return tf.zeros(tf.shape(logits)[:2])
+        return tf.cast(tf.equal(pred, y), tf.float32)
 
     def flat(params):
         """All weights of each member as one row (K, P): cheap to record, unpacked on the host."""
@@ -169,32 +267,18 @@ def build(plan: Plan):
         sq_sum = tf.add_n([tf.reduce_sum(tf.square(w), axis=[1, 2]) for w in kernels])
         return l1 * abs_sum + l2 * sq_sum, sq_sum
 
-    n_kernel = sum(a * b for a, b in plan.shapes())
-
-    def run(
-        x,
-        y,
-        sw,
-        xv,
-        yv,
-        init,
-        lr,
-        l1,
-        l2,
-        p,
-        wd,
-        seeds,
-        lr_mult,
-        momentum,
-        epochs,
-        patience,
-        restore_best,
-        snap_mask,
-        blowup,
-    ):
-        n = tf.shape(x)[0]
+    def run(x, y, sw, xv, yv, init, hyper, switch, masks, lr_mult, control, snap_mask):
+        lr, l1, l2, p, wd, seeds, blowup = hyper
+        momentum, epochs, patience, restore_best = control
+        # Static under XLA (one compilation per concrete shape), but not in the trace.
+        rows, val_rows = tf.shape(x)[0], tf.shape(xv)[0]
+        n, n_f = switch.n, tf.cast(switch.n, tf.float32)
+        train_real = tf.range(rows) < n
+        val_real = tf.range(val_rows) < switch.n_val
+        nv_f = tf.cast(switch.n_val, tf.float32)
+        n_kernel = tf.add_n([tf.reduce_sum(m) for m in masks.kernels])
         params = list(init)
-        state = [[tf.zeros_like(w) for w in params] for _ in slots]
+        state = [[tf.zeros_like(w) for w in params] for _ in range(N_SHARED_SLOTS)]
         best = list(params)
         x1 = x[None]
         # Training and validation sets go through one forward pass per epoch.
@@ -214,10 +298,12 @@ def build(plan: Plan):
         wait = tf.zeros_like(lr, tf.int32)
         last_epoch = tf.zeros_like(lr, tf.int32)
         iteration = tf.constant(0)
-        # Positions past n in the last mini-batch are padding, masked out of the loss.
-        spe, batch = plan.steps_per_epoch, plan.batch
-        if batch is not None:
-            position_ok = tf.cast(tf.range(spe * batch) < n, tf.float32)
+        spe, batch = switch.steps, plan.batch
+        # Dropout's random numbers follow each unit's place in the real (rows, width) array.
+        batch_rows = rows if batch is None else batch
+        drop_index = [
+            grid_index(batch_rows, w, masks.widths[i]) for i, w in enumerate(plan.layout.widths)
+        ]
         rate = lr * lr_mult[0]
         epoch = tf.constant(0)
         while epoch < epochs and tf.reduce_any(active):
@@ -226,38 +312,58 @@ def build(plan: Plan):
             if batch is None:
                 order = None
             else:
-                keys = uniform(seeds, epoch, 1_000_003, tf.shape(x)[:1])
+                # Padded rows sort after every real one (keys are < 1), so the real rows'
+                # order, and so every batch, is the unpadded run's.
+                keys = uniform(seeds, epoch, 1_000_003, [rows])
+                keys = tf.where(train_real, keys, tf.fill(tf.shape(keys), 2.0))
                 order = tf.argsort(keys, axis=-1, stable=True)
-                order = tf.pad(order, [[0, 0], [0, spe * batch - n]])
+                order = tf.concat([order, tf.zeros_like(order[:, :batch])], 1)
             for s in range(1) if batch is None else tf.range(spe):
                 if batch is None:
-                    xb, yb, weight = x1, y, sw
-                    count = tf.cast(n, tf.float32)
+                    xb, yb, weight, count = x1, y, sw, n_f
                 else:
-                    idx = order[:, s * batch : (s + 1) * batch]
-                    ok = position_ok[s * batch : (s + 1) * batch]
+                    positions = s * batch + tf.range(batch)
+                    idx = tf.gather(order, positions, axis=1)
+                    ok = tf.cast(positions < n, tf.float32)
                     xb, yb = tf.gather(x, idx), tf.gather(y, idx)
                     weight = tf.gather(sw, idx) * ok
                     count = tf.reduce_sum(ok)
                 rate = lr * lr_mult[iteration]
                 with tf.GradientTape() as tape:
                     tape.watch(params)
-                    logits = forward(params, xb, p if plan.use_dropout else None, seeds, iteration)
+                    logits = forward(
+                        params,
+                        xb,
+                        switch,
+                        masks,
+                        p if plan.use_dropout else None,
+                        seeds,
+                        iteration,
+                        drop_index,
+                    )
                     data_loss = tf.reduce_sum(per_example_loss(logits, yb) * weight, -1) / count
                     pen, _ = penalty(params, l1, l2)
                     objective = tf.reduce_sum(data_loss + pen)
                 grads = tape.gradient(objective, params)
-                params, state = apply_updates(
-                    plan.optimizer, params, grads, state, rate, wd, kernel_mask, iteration, momentum
+                params, state = apply_switched(
+                    switch.optimizer,
+                    params,
+                    grads,
+                    state,
+                    rate,
+                    wd,
+                    kernel_mask,
+                    iteration,
+                    momentum,
                 )
                 batch_loss += data_loss
                 iteration += 1
                 if plan.record_path:
                     path = path.write(iteration, flat(params))
-            eval_logits = forward(params, x_eval)
-            train_logits, val_logits = eval_logits[:, :n], eval_logits[:, n:]
-            train_loss = tf.reduce_mean(per_example_loss(train_logits, y), -1)
-            val_loss = tf.reduce_mean(per_example_loss(val_logits, yv), -1)
+            eval_logits = forward(params, x_eval, switch, masks)
+            train_logits, val_logits = eval_logits[:, :rows], eval_logits[:, rows:]
+            train_loss = real_mean(per_example_loss(train_logits, y), train_real, n_f)
+            val_loss = real_mean(per_example_loss(val_logits, yv), val_real, nv_f)
             pen, sq_sum = penalty(params, l1, l2)
             # Diverged: a loss that is not finite, or that has blown up past `blowup`
             # (10× the loss of always predicting the training average).
@@ -269,21 +375,21 @@ def build(plan: Plan):
             params = [tf.where(_bcast(active, w), w, o) for w, o in zip(params, old, strict=True)]
             small = tf.add_n(
                 [
-                    tf.reduce_sum(tf.cast(tf.abs(w) < SMALL_WEIGHT, tf.float32), axis=[1, 2])
-                    for w in params[0::2]
+                    tf.reduce_sum(tf.cast(tf.abs(w) < SMALL_WEIGHT, tf.float32) * m, axis=[1, 2])
+                    for w, m in zip(params[0::2], masks.kernels, strict=True)
                 ]
             )
             row = tf.stack(
                 [
                     train_loss,
                     val_loss,
-                    accuracy(train_logits, y),
-                    accuracy(val_logits, yv),
+                    real_mean(correct(train_logits, y), train_real, n_f),
+                    real_mean(correct(val_logits, yv), val_real, nv_f),
                     rate,
                     pen,
                     tf.sqrt(sq_sum),
                     small / n_kernel,
-                    batch_loss / spe,
+                    batch_loss / tf.cast(spe, tf.float32),
                 ]
             )
             history = history.write(epoch, row)
@@ -314,30 +420,39 @@ def build(plan: Plan):
             "steps": iteration,
         }
 
-    # Sizes (examples, settings K, steps) are left open so one trace serves every dataset
-    # size and every sweep; XLA specializes the compiled code per concrete shape.
+    return tf.function(run, jit_compile=True, input_signature=_signature(plan))
+
+
+def _signature(plan: Plan) -> list:
+    """Sizes (examples, settings K, steps) are left open so one trace serves every dataset
+    size and every sweep; XLA specializes the compiled code per concrete shape."""
     vector = tf.TensorSpec([None], tf.float32)
+    scalar = tf.TensorSpec([], tf.int32)
+    n_in = plan.layout.in_pad
     weights = []
     for fan_in, fan_out in plan.shapes():
         weights += [tf.TensorSpec([None, fan_in, fan_out]), tf.TensorSpec([None, fan_out])]
-    signature = [
-        tf.TensorSpec([None, plan.n_in]),  # x
+    return [
+        tf.TensorSpec([None, n_in]),  # x
         vector,  # y
-        vector,  # example weights
-        tf.TensorSpec([None, plan.n_in]),  # x_val
+        vector,  # example weights (0 on padded rows)
+        tf.TensorSpec([None, n_in]),  # x_val
         vector,  # y_val
         weights,  # initial weights
-        *[vector] * 5,  # learning rate, l1, l2, dropout, weight decay (per setting)
-        tf.TensorSpec([None], tf.int32),  # seeds
+        # per setting: learning rate, l1, l2, dropout, weight decay, seed, divergence threshold
+        (*[vector] * 5, tf.TensorSpec([None], tf.int32), vector),
+        Switches(*[scalar] * 5),
+        Masks(
+            units=[tf.TensorSpec([w]) for w in plan.layout.widths],
+            layer_on=tf.TensorSpec([len(plan.layout.widths)], tf.bool),
+            widths=tf.TensorSpec([len(plan.layout.widths)], tf.int32),
+            kernels=[tf.TensorSpec(shape) for shape in plan.shapes()],
+        ),
         vector,  # schedule multipliers per step
-        tf.TensorSpec([], tf.float32),  # momentum
-        tf.TensorSpec([], tf.int32),  # epochs
-        tf.TensorSpec([], tf.int32),  # patience
-        tf.TensorSpec([], tf.bool),  # restore best
+        # momentum, epochs, patience, restore best
+        (tf.TensorSpec([], tf.float32), scalar, scalar, tf.TensorSpec([], tf.bool)),
         tf.TensorSpec([None], tf.bool),  # snapshot epochs
-        vector,  # divergence threshold per setting
     ]
-    return tf.function(run, jit_compile=True, input_signature=signature)
 
 
 def _bcast(mask: tf.Tensor, like: tf.Tensor) -> tf.Tensor:
@@ -353,7 +468,7 @@ def function_for(plan: Plan):
         >>> fn = function_for(Plan(data, config))
     """
     key = plan.key()
-    with _FUNCTIONS_LOCK:
+    with _LOCK:
         if key not in _FUNCTIONS:
             _FUNCTIONS[key] = build(plan)
         return _FUNCTIONS[key]

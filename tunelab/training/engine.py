@@ -2,23 +2,44 @@
 
 The flow of one call: `train` / `sweep` check the data and config, answer from the
 result cache (`tunelab.training.cache.ResultCache`) what they can, and hand the rest to
-``_run``, which pads the settings to a size class, draws Keras's initial weights, builds
-the per-setting tensors and calls the compiled loop of `tunelab.training.compiled` once;
-the numpy outputs become frozen `TrainResult` s, which go into the cache all at once.
+``_run``, which pads the number of settings to a size class, draws Keras's initial
+weights for the real network, places them in the padded network of its size class
+(`tunelab.training.padding`), and calls the compiled loop of `tunelab.training.compiled`
+once; the real weights are read back out and the numpy outputs become frozen
+`TrainResult` s, which go into the cache all at once.
 
 Why it is fast: one ``tf.function`` (XLA-compiled) per static plan runs the whole epoch
 loop, and every hyperparameter (learning rate, L1, L2, dropout rate, weight decay, seed,
 schedule) enters as a tensor, so moving a slider never builds a Keras model and never
-retraces. The compile key (`compiled.Plan.key`) today holds what is static: the network
-shape (input features, hidden widths, outputs), the activation, the optimizer family and
-the batch size with its steps per epoch (so the training size, once batches are used);
-XLA also specializes on the training and validation sizes and the number of settings.
+retraces.
+
+Compiled once, not once per shape: the activation and the optimizer rule are run-time
+switches, and the network, its input features and the training and validation sets are
+padded to size classes (zero weights with zero gradient, masked units, rows of weight
+zero), so a click on a new network, feature set, training size, activation or optimizer
+usually finds its function compiled. The compile keys that remain (`compiled.Plan.key`):
+
+- the size class of the network: input features 2, 4, 8, …; hidden width 4 … 1024;
+  depth 0 (linear), 1, 2, 4 or 8; the number of outputs;
+- the task (binary, multiclass, regression: another loss);
+- the mini-batch size (a static slice size under XLA; None for full batch);
+- the history capacity (one up to 1024 epochs, powers of two beyond) and the number of
+  snapshots;
+- for a linear model, the length of its recorded parameter path (with mini-batches it
+  follows the steps per epoch, so the training size);
+- XLA also compiles once per number of settings K (`padding.size_class`) and per padded
+  training and validation size (`padding.rows_class`).
+
+`warm_up` compiles those in a background thread while the learner reads.
+
 K settings of the same plan train together with their weights stacked on a leading axis
 (batched matmul); a single run is the case K = 1, so `train` and `sweep` share one code
 path and give the same numbers: random draws (`tunelab.training.rng`) are keyed by each
-setting's seed, never by its position, and XLA's arithmetic agrees to float32 rounding
-whatever K is (decision surfaces within 1e-6). Long small-batch runs are chaotic and can
-amplify that rounding, so lesson claims about them hold over several seeds, not one run.
+setting's seed and by positions in the real network and data, never by the padding or
+the member's place in the sweep, and XLA's arithmetic agrees to float32 rounding
+whatever K or the size class is (decision surfaces within 1e-6). Long small-batch runs
+are chaotic and can amplify that rounding, so lesson claims about them hold over several
+seeds, not one run.
 
 Conventions (the same as Keras): L2 adds ``λ·Σw²`` and L1 ``λ·Σ|w|`` over kernels, not
 biases; dropout is inverted (kept activations scaled by 1/(1−p) in training, nothing
@@ -33,22 +54,38 @@ imports from a layer to its right.
 from __future__ import annotations
 
 import itertools
+import logging
 import math
+import queue
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import replace
-from functools import lru_cache
 
 import numpy as np
 
 from tunelab.datasets import Dataset
-from tunelab.training import network
 from tunelab.training.backend import tf
 from tunelab.training.cache import ResultCache
-from tunelab.training.compiled import Plan, function_for, trace_count
+from tunelab.training.compiled import (
+    Plan,
+    compile_count,
+    function_for,
+    is_compiled,
+    note_compiled,
+    trace_count,
+)
 from tunelab.training.config import TrainConfig
+from tunelab.training.dropout import apply_dropout, hidden_activations
+from tunelab.training.inputs import (
+    blowup_loss,
+    check_data,
+    class_weights,
+    grid_points,
+    initial_weights,
+)
+from tunelab.training.padding import size_class
 from tunelab.training.result import METRICS, TrainResult
-from tunelab.training.rng import uniform
 
 __all__ = [
     "CACHE",
@@ -56,6 +93,7 @@ __all__ = [
     "apply_dropout",
     "cache_info",
     "clear_cache",
+    "compile_count",
     "hidden_activations",
     "is_cached",
     "lookup",
@@ -63,7 +101,10 @@ __all__ = [
     "sweep",
     "trace_count",
     "train",
+    "warm_up",
 ]
+
+LOG = logging.getLogger(__name__)
 
 SWEEP_AXES = ("l1", "l2", "dropout", "learning_rate", "weight_decay", "seed")
 MAX_TOTAL_STEPS = 2_000_000
@@ -96,117 +137,6 @@ def cache_info() -> dict:
     }
 
 
-@lru_cache(maxsize=256)
-def _initial_weights(shapes: tuple[tuple[int, int], ...], seed: int) -> tuple[np.ndarray, ...]:
-    """Keras's Dense defaults: Glorot-uniform kernels from the seed, zero biases."""
-    import keras
-
-    out = []
-    for layer, (fan_in, fan_out) in enumerate(shapes):
-        init = keras.initializers.GlorotUniform(seed=(seed * 16 + layer) % (2**31 - 1))
-        out.append(np.asarray(init((fan_in, fan_out)), dtype=np.float32))
-        out.append(np.zeros(fan_out, np.float32))
-    return tuple(out)
-
-
-def _grid_points(data: Dataset, size: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """Raw grid points (for plots) and their model features, or empty for tabular data."""
-    if data.extent is not None:
-        x0, x1, y0, y1 = data.extent
-        gx, gy = np.meshgrid(np.linspace(x0, x1, size), np.linspace(y0, y1, size))
-        points = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
-        return points, data.featurize(points)
-    if data.points_train.shape[1] == 1:
-        lo = float(min(data.points_train.min(), data.points_val.min()))
-        hi = float(max(data.points_train.max(), data.points_val.max()))
-        pad = 0.05 * (hi - lo)
-        points = np.linspace(lo - pad, hi + pad, 4 * size, dtype=np.float32)[:, None]
-        return points, data.featurize(points)
-    return np.zeros((0, data.x_train.shape[1]), np.float32), None
-
-
-def _blowup_loss(data: Dataset, weights: tuple[np.ndarray, ...], activation: str) -> float:
-    """The training loss above which a run counts as diverged.
-
-    Ten times the larger of the loss at initialization and the loss of a model that always
-    predicts the training average (class frequencies, or the mean for regression).
-    """
-    y = data.y_train
-    if data.task == "regression":
-        baseline = float(np.var(y))
-    else:
-        freq = np.bincount(y.astype(int), minlength=data.n_classes) / len(y)
-        baseline = float(-np.sum(freq[freq > 0] * np.log(freq[freq > 0])))
-    start = network.data_loss(network.forward(weights, activation, data.x_train), y, data.task)
-    return 10.0 * max(baseline, start, 1e-3)
-
-
-def _class_weights(data: Dataset, config: TrainConfig) -> np.ndarray:
-    y = data.y_train
-    if config.class_weight is None or data.task == "regression":
-        return np.ones_like(y)
-    n_classes = data.n_classes
-    if config.class_weight == "balanced":
-        counts = np.bincount(y.astype(int), minlength=n_classes).astype(np.float64)
-        weights = len(y) / (n_classes * np.maximum(counts, 1))
-    else:
-        weights = np.asarray(config.class_weight, np.float64)
-        if len(weights) != n_classes:
-            raise ValueError(
-                f"Expected `class_weight` to hold {n_classes} weights, one per class of "
-                f"{data.name!r}. Received: class_weight={config.class_weight!r}"
-            )
-    return weights[y.astype(int)].astype(np.float32)
-
-
-def _check_data(data: Dataset) -> None:
-    if not isinstance(data, Dataset):
-        raise TypeError(
-            "Expected `data` to be a tunelab Dataset, e.g. tl.load_dataset('moons'). "
-            f"Received: data of type {type(data).__name__}"
-        )
-    for name in ("x_train", "x_val"):
-        x = getattr(data, name)
-        if x.ndim != 2 or x.shape[0] < 1:
-            raise ValueError(
-                f"Expected `data.{name}` to be a non-empty 2-D array. Received shape {x.shape}"
-            )
-        if not np.all(np.isfinite(x)):
-            raise ValueError(
-                f"Expected `data.{name}` to hold only finite numbers; it holds NaN or inf."
-            )
-    if data.x_train.shape[1] != data.x_val.shape[1]:
-        raise ValueError(
-            f"Expected `data.x_train` and `data.x_val` to have the same number of features. "
-            f"Received: {data.x_train.shape[1]} and {data.x_val.shape[1]}"
-        )
-    for xname, yname in (("x_train", "y_train"), ("x_val", "y_val")):
-        x, y = getattr(data, xname), getattr(data, yname)
-        if y.shape != (x.shape[0],):
-            raise ValueError(
-                f"Expected `data.{yname}` to have shape ({x.shape[0]},) to match `data.{xname}`. "
-                f"Received shape {y.shape}"
-            )
-        if not np.all(np.isfinite(y)):
-            raise ValueError(
-                f"Expected `data.{yname}` to hold only finite numbers; it holds NaN or inf."
-            )
-
-
-def size_class(n: int) -> int:
-    """How many settings a sweep of ``n`` runs as: the smallest 2^k or 3·2^k ≥ n.
-
-    That is 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, …
-
-    Example:
-        >>> size_class(24), size_class(25)
-        (24, 32)
-    """
-    size = 1 << (n - 1).bit_length()
-    three_quarters = 3 * size // 4
-    return three_quarters if three_quarters >= n and size >= 4 else size
-
-
 def _padded(configs: list[TrainConfig], requested: int) -> list[TrainConfig]:
     """Repeat the last config up to the size class at or above ``requested``.
 
@@ -220,8 +150,54 @@ def _padded(configs: list[TrainConfig], requested: int) -> list[TrainConfig]:
     return configs + [configs[-1]] * (size - len(configs))
 
 
-# (function key, settings, training examples, validation examples) already compiled by XLA
-_COMPILED_SHAPES: set[tuple] = set()
+def _rows(array: np.ndarray, rows: int, columns: int | None = None) -> np.ndarray:
+    """``array`` padded with zeros to ``rows`` rows (and ``columns`` columns)."""
+    pad = [(0, rows - array.shape[0])] + ([(0, columns - array.shape[1])] if columns else [])
+    return np.pad(np.asarray(array, np.float32), pad)
+
+
+def _arguments(plan: Plan, data: Dataset, configs: list[TrainConfig], init, blowup, epochs):
+    """The compiled function's inputs, padded to the plan's size class."""
+    base = configs[0]
+    total_steps = plan.capacity * plan.steps_per_epoch
+    lr_mult = (
+        np.ones(total_steps, np.float32)
+        if base.schedule is None
+        else base.schedule.values(total_steps, 1.0)
+    )
+    snap_epochs = np.unique(np.linspace(0, base.epochs, base.snapshots + 1).round().astype(int))
+    snap_mask = np.zeros(plan.capacity + 1, bool)
+    snap_mask[snap_epochs[1:]] = True
+    hyper = [
+        np.array([getattr(c, name) for c in configs], np.float32)
+        for name in ("learning_rate", "l1", "l2", "dropout", "weight_decay")
+    ]
+    hyper += [np.array([c.seed for c in configs], np.int32), blowup]
+    n_in = plan.layout.in_pad
+    arrays = (
+        _rows(data.x_train, plan.rows, n_in),
+        _rows(data.y_train, plan.rows),
+        _rows(class_weights(data, base), plan.rows),
+        _rows(data.x_val, plan.val_rows, n_in),
+        _rows(data.y_val, plan.val_rows),
+    )
+    control = (
+        np.float32(base.momentum),
+        np.int32(epochs),
+        np.int32(base.patience or np.iinfo(np.int32).max),
+        bool(base.patience and base.restore_best),
+    )
+    args = (
+        *[tf.constant(a) for a in arrays],
+        [tf.constant(w) for w in plan.layout.embed(init)],
+        tuple(tf.constant(h) for h in hyper),
+        plan.switches(),
+        plan.masks(),
+        tf.constant(lr_mult),
+        tuple(tf.constant(c) for c in control),
+        tf.constant(snap_mask),
+    )
+    return args, snap_epochs
 
 
 def _run(data: Dataset, wanted: list[TrainConfig], requested: int = 1) -> list[TrainResult]:
@@ -230,60 +206,30 @@ def _run(data: Dataset, wanted: list[TrainConfig], requested: int = 1) -> list[T
     base = configs[0]
     plan = Plan(data, base)
     fn = function_for(plan)
-    total_steps = plan.capacity * plan.steps_per_epoch
     if base.epochs * plan.steps_per_epoch > MAX_TOTAL_STEPS:
         raise ValueError(
             f"Expected `epochs` × steps per epoch to be at most {MAX_TOTAL_STEPS:,}. Received: "
             f"epochs={base.epochs} with {plan.steps_per_epoch} steps per epoch "
             f"(batch_size={base.batch_size}). Use fewer epochs or a larger batch."
         )
-    schedule = base.schedule
-    if schedule is None:
-        lr_mult = np.ones(total_steps, np.float32)
-    else:
-        lr_mult = schedule.values(total_steps, 1.0)
-    inits = [_initial_weights(tuple(plan.shapes()), c.seed) for c in configs]
+    inits = [initial_weights(tuple(plan.layout.real_shapes()), c.seed) for c in configs]
     init = [np.stack([w[i] for w in inits]) for i in range(len(inits[0]))]
-    snap_epochs = np.unique(np.linspace(0, base.epochs, base.snapshots + 1).round().astype(int))
-    snap_mask = np.zeros(plan.capacity + 1, bool)
-    snap_mask[snap_epochs[1:]] = True
-    per_member = {
-        name: np.array([getattr(c, name) for c in configs], np.float32)
-        for name in ("learning_rate", "l1", "l2", "dropout", "weight_decay")
-    }
-    blowup = np.array([_blowup_loss(data, w, base.activation) for w in inits], np.float32)
+    blowup = np.array([blowup_loss(data, w, base.activation) for w in inits], np.float32)
+    args, snap_epochs = _arguments(plan, data, configs, init, blowup, base.epochs)
     start = time.perf_counter()
-    out = fn(
-        tf.constant(data.x_train),
-        tf.constant(data.y_train),
-        tf.constant(_class_weights(data, base)),
-        tf.constant(data.x_val),
-        tf.constant(data.y_val),
-        [tf.constant(w) for w in init],
-        tf.constant(per_member["learning_rate"]),
-        tf.constant(per_member["l1"]),
-        tf.constant(per_member["l2"]),
-        tf.constant(per_member["dropout"]),
-        tf.constant(per_member["weight_decay"]),
-        tf.constant(np.array([c.seed for c in configs], np.int32)),
-        tf.constant(lr_mult),
-        tf.constant(np.float32(base.momentum)),
-        tf.constant(np.int32(base.epochs)),
-        tf.constant(np.int32(base.patience or np.iinfo(np.int32).max)),
-        tf.constant(bool(base.patience and base.restore_best)),
-        tf.constant(snap_mask),
-        tf.constant(blowup),
-    )
+    out = fn(*args)
     out = {
         key: [v.numpy() for v in value] if isinstance(value, list) else value.numpy()
         for key, value in out.items()
     }
     seconds = time.perf_counter() - start
-    shape = (plan.key(), len(configs), len(data.y_train), len(data.y_val))
-    compiled = shape not in _COMPILED_SHAPES
-    _COMPILED_SHAPES.add(shape)
-    points, grid_inputs = _grid_points(data, base.grid_size)
-    shapes = [w.shape[1:] for w in out["params"]]
+    compiled = note_compiled(plan.shape_key(len(configs)))
+    layout = plan.layout
+    params = layout.extract(out["params"])
+    snapshots = layout.extract_flat(out["snapshots"])
+    path = layout.extract_flat(out["path"]) if plan.record_path else None
+    points, grid_inputs = grid_points(data, base.grid_size)
+    shapes = [w.shape[1:] for w in params]
     results = []
     for k, config in enumerate(wanted):
         last = int(out["last_epoch"][k])
@@ -298,7 +244,7 @@ def _run(data: Dataset, wanted: list[TrainConfig], requested: int = 1) -> list[T
                 task=data.task,
                 n_classes=data.n_classes,
                 history=history,
-                weights=[w[k] for w in out["params"]],  # copied by TrainResult
+                weights=[w[k] for w in params],  # copied by TrainResult
                 diverged_at=int(out["diverged_at"][k]) or None,
                 stopped_at=int(out["stopped_at"][k]) or None,
                 best_epoch=int(out["best_epoch"][k]) if config.patience else None,
@@ -308,9 +254,9 @@ def _run(data: Dataset, wanted: list[TrainConfig], requested: int = 1) -> list[T
                 grid_inputs=grid_inputs,
                 grid_shape=(base.grid_size, base.grid_size) if data.extent is not None else None,
                 snapshot_epochs=snap_epochs[done],
-                snapshot_params=out["snapshots"][done, k],
+                snapshot_params=snapshots[done, k],
                 weight_shapes=shapes,
-                path=out["path"][: steps_done + 1, k] if plan.record_path else None,
+                path=path[: steps_done + 1, k] if path is not None else None,
                 steps_per_epoch=plan.steps_per_epoch,
                 data_fingerprint=data.fingerprint,
             )
@@ -337,7 +283,7 @@ def train(data: Dataset, config: TrainConfig) -> TrainResult:
         >>> res = tl.train(tl.load_dataset("moons"), tl.TrainConfig(l2=1e-3))
         >>> res.history["val_loss"][-1]
     """
-    _check_data(data)
+    check_data(data)
     if not isinstance(config, TrainConfig):
         raise TypeError(f"Expected `config` to be a TrainConfig. Received: {type(config).__name__}")
     key = (data.fingerprint, config)
@@ -367,7 +313,7 @@ def sweep(data: Dataset, config: TrainConfig, **axes) -> list[TrainResult]:
         >>> grid = tl.sweep(data, cfg, l2=[0, 1e-3, 1e-2], dropout=[0.0, 0.3])
         >>> [r.config.l2 for r in grid]  # 0, 0, 1e-3, 1e-3, 1e-2, 1e-2
     """
-    _check_data(data)
+    check_data(data)
     if not isinstance(config, TrainConfig):
         raise TypeError(f"Expected `config` to be a TrainConfig. Received: {type(config).__name__}")
     if not axes:
@@ -431,51 +377,79 @@ def lookup(results: list[TrainResult], **values) -> TrainResult:
     raise KeyError(f"No result with {values}")
 
 
-def apply_dropout(
-    h: np.ndarray,
-    rate: float,
+# The background compiler: one daemon thread working through a queue of requests.
+_WARM_QUEUE: queue.Queue = queue.Queue()
+_WARM_LOCK = threading.Lock()
+_WARM_THREADS: list[threading.Thread] = []
+
+
+def warm_up(
+    data: Dataset | Iterable[Dataset],
+    configs: TrainConfig | Iterable[TrainConfig],
     *,
-    seed: int = 0,
-    step: int = 0,
-    layer: int = 0,
-    training: bool = True,
-) -> np.ndarray:
-    """The engine's inverted dropout, applied to activations ``h`` of shape (n, width).
+    settings: Iterable[int] = (1,),
+) -> threading.Event:
+    """Compile, in a background thread, what training ``configs`` on ``data`` would compile.
 
-    Training: each activation is zeroed with probability ``rate`` and the kept ones are
-    multiplied by 1/(1−rate), so the expected activation is unchanged. Inference
-    (``training=False``): ``h`` is returned as it is; nothing is dropped or rescaled.
-    The mask is the one the engine draws for that seed, step and layer.
+    Returns at once. A panel calls it with the values its controls offer, so that the
+    learner's first click on one finds its function compiled. Each (dataset, config,
+    number of settings) is compiled at most once, by running one epoch on a problem of
+    the same shapes; asking again is free. A failure is logged (``tunelab.training.engine``
+    logger), never raised: training that config later reports it.
 
-    Example:
-        >>> out = apply_dropout(np.ones((4, 8), np.float32), 0.5, seed=1)
-        >>> sorted(set(out.ravel()))  # [0.0, 2.0]
-    """
-    rate = float(rate)
-    if not 0 <= rate < 1:
-        raise ValueError(f"Expected `rate` to be in [0, 1). Received: rate={rate}")
-    h = np.asarray(h, np.float32)
-    if not training or rate == 0:
-        return h.copy()
-    u = uniform(tf.constant([seed], tf.int32), tf.constant(step), layer, tf.shape(h)).numpy()[0]
-    keep = np.float32(1.0 - rate)
-    return np.where(u < keep, h / keep, np.float32(0)).astype(np.float32)
+    Args:
+        data: a Dataset, or several (every config is warmed up on each).
+        configs: a TrainConfig, or several.
+        settings: the numbers of settings trained at once to compile for (1 for `train`;
+            a sweep's length for `sweep`).
 
-
-def hidden_activations(
-    result: TrainResult, x: np.ndarray, *, training: bool = False, step: int = 0
-) -> list[np.ndarray]:
-    """Each hidden layer's output for inputs ``x``, with dropout on (training) or off.
+    Returns:
+        An event set when this request's compilations are done (tests wait on it).
 
     Example:
-        >>> acts = hidden_activations(res, data.x_val, training=True)
-        >>> [a.mean() for a in acts]
+        >>> warm_up(data, [replace(cfg, hidden=h) for h in [(4,), (8, 8), (64, 64)]])
+        >>> warm_up(data, cfg, settings=[1, 9]).wait()  # block only if you must
     """
-    rate = result.config.dropout if training else 0.0
+    done = threading.Event()
+    _WARM_QUEUE.put((data, configs, tuple(settings), done))
+    with _WARM_LOCK:
+        if not any(thread.is_alive() for thread in _WARM_THREADS):
+            thread = threading.Thread(target=_warm_worker, name="tunelab-warm-up", daemon=True)
+            thread.start()
+            _WARM_THREADS[:] = [thread]
+    return done
 
-    def dropout(h: np.ndarray, layer: int) -> np.ndarray:
-        return apply_dropout(
-            h, rate, seed=result.config.seed, step=step, layer=layer, training=training
-        )
 
-    return network.hidden(result.weights, result.config.activation, x, dropout=dropout)
+def _warm_worker() -> None:
+    while True:
+        data, configs, settings, done = _WARM_QUEUE.get()
+        try:
+            datasets = [data] if isinstance(data, Dataset) else list(data)
+            configs = [configs] if isinstance(configs, TrainConfig) else list(configs)
+            for item in itertools.product(datasets, configs, settings):
+                try:
+                    _warm_one(*item)
+                except Exception:
+                    LOG.warning("warm_up could not compile %r", item[1], exc_info=True)
+        except Exception:
+            LOG.warning("warm_up was given something it cannot read", exc_info=True)
+        finally:
+            done.set()
+
+
+def _warm_one(data: Dataset, config: TrainConfig, settings: int) -> None:
+    """Compile the shapes ``settings`` runs of ``config`` on ``data`` use: one epoch."""
+    check_data(data)
+    settings = size_class(settings)
+    plan = Plan(data, config)
+    shape = plan.shape_key(settings)
+    if is_compiled(shape):
+        return
+    init = []
+    for fan_in, fan_out in plan.layout.real_shapes():
+        init += [np.zeros((settings, fan_in, fan_out), np.float32)]
+        init += [np.zeros((settings, fan_out), np.float32)]
+    blowup = np.full(settings, np.inf, np.float32)
+    args, _ = _arguments(plan, data, [config] * settings, init, blowup, epochs=1)
+    function_for(plan)(*args)["last_epoch"].numpy()
+    note_compiled(shape)

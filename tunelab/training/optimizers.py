@@ -18,6 +18,12 @@ BETA_2 = 0.999
 RHO = 0.9
 EPSILON = 1e-7
 
+# The update rules a compiled function switches between at run time (AdamW is Adam with
+# decoupled weight decay, which every rule takes as a tensor), and the slots they share:
+# slot 0 is momentum / velocity / Adam's m, slot 1 is Adam's v.
+FAMILIES = ("sgd", "momentum", "nesterov", "rmsprop", "adam")
+N_SHARED_SLOTS = 2
+
 # Optimizer state slots each rule keeps per weight.
 SLOTS = {
     "sgd": (),
@@ -81,6 +87,52 @@ def apply_updates(
             new_state[0][i], new_state[1][i] = m, v
             w = w - alpha * m / (tf.sqrt(v) + EPSILON)
         new_params.append(w)
+    return new_params, new_state
+
+
+def family_index(kind: str) -> int:
+    """The run-time switch value of optimizer ``kind`` (an index into ``FAMILIES``).
+
+    Example:
+        >>> family_index("adamw") == family_index("adam")
+        True
+    """
+    return FAMILIES.index("adam" if kind == "adamw" else kind)
+
+
+def apply_switched(
+    index: tf.Tensor,
+    params: list[tf.Tensor],
+    grads: list[tf.Tensor],
+    state: list[list[tf.Tensor]],
+    lr: tf.Tensor,
+    weight_decay: tf.Tensor,
+    decay_mask: list[bool],
+    iteration: tf.Tensor,
+    momentum: tf.Tensor,
+) -> tuple[list[tf.Tensor], list[list[tf.Tensor]]]:
+    """`apply_updates` with the rule chosen at run time by ``index`` (see `family_index`).
+
+    Every rule is computed and the chosen one selected, so one compiled function serves
+    every optimizer and the chosen rule's numbers are exactly `apply_updates`'s. ``state``
+    holds ``N_SHARED_SLOTS`` slots; a rule leaves the slots it does not use unchanged.
+
+    Example:
+        >>> params, state = apply_switched(tf.constant(4), params, grads, state, lr, …)
+    """
+    new_params = list(params)
+    new_state = [list(slot) for slot in state]
+    for i, kind in enumerate(FAMILIES):
+        used = len(SLOTS[kind])
+        w, s = apply_updates(
+            kind, params, grads, state[:used], lr, weight_decay, decay_mask, iteration, momentum
+        )
+        chosen = tf.equal(index, i)
+        new_params = [tf.where(chosen, a, b) for a, b in zip(w, new_params, strict=True)]
+        for slot in range(used):
+            new_state[slot] = [
+                tf.where(chosen, a, b) for a, b in zip(s[slot], new_state[slot], strict=True)
+            ]
     return new_params, new_state
 
 
