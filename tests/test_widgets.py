@@ -338,6 +338,7 @@ def test_the_chosen_position_is_shown_before_its_neighbours_are_trained():
             None,
             controls,
             event_loop=asyncio.get_running_loop(),
+            show_first=True,
         )
         shown = []
         session.observe(lambda view: shown.append(view.sweep is not None))

@@ -79,6 +79,9 @@ class Session:
             ``is_cached``, like `tunelab.training.engine`).
         event_loop: the loop that coalesces moves; default: the running Jupyter
             kernel's, and outside a kernel every move refreshes at once.
+        show_first: on a widget move, draw the chosen position before precomputing its
+            slider's other positions (default: when the engine can compile ahead, with
+            ``warm_up``, so that the chosen position never waits for a compiler).
 
     Example:
         >>> controls = Controls(l2=Control([0.0, 1e-4, 1e-3], "L2 strength λ"))
@@ -96,6 +99,7 @@ class Session:
         sweep_field: str | None = None,
         engine: Any = None,
         event_loop: asyncio.AbstractEventLoop | None = None,
+        show_first: bool | None = None,
     ):
         self.engine = engine or default_engine
         self.base_config = TrainConfig() if config is None else config
@@ -133,6 +137,8 @@ class Session:
             None,
         )
         self.event_loop = event_loop
+        self.show_first = hasattr(self.engine, "warm_up") if show_first is None else show_first
+        self._warmed = False
         self.controls.start({f: self._initial_value(f) for f in self.controls.missing()})
         self.start_values = self.controls.values
         self._good_values = self.controls.values
@@ -291,12 +297,40 @@ class Session:
         self._notify()
         self.last_latency_ms = 1000 * (time.perf_counter() - start)
         self.set_status(*self.describe(result))
+        if not self._warmed:
+            self._warmed = True
+            self.warm_up()
         if ahead is not None:
             loop = self.event_loop or kernel_loop()
             if loop is None:
                 self._ahead(ahead, self._generation)
             else:
                 loop.call_later(COALESCE_SECONDS, self._ahead, ahead, self._generation)
+
+    def warm_up(self) -> None:
+        """Ask the engine to compile, in the background, what the controls' values need.
+
+        Every value a dropdown, toggle or slider offers for a config field (and every
+        feature set or training size it offers) is compiled ahead for a single run and
+        for the sweep, while the learner reads; an engine without ``warm_up`` skips this.
+        """
+        warm = getattr(self.engine, "warm_up", None)
+        if warm is None or self.result is None:
+            return
+        try:
+            values = self.controls.values
+            axis = self.sweep_axis(values)
+            settings = (1, len(axis[1])) if axis else (1,)
+            configs, datasets = [self.config], [self.data]
+            for field, control in self.controls.items():
+                for choice in control.choices:
+                    if field in CONFIG_FIELDS:
+                        configs.append(dataclasses.replace(self.config, **{field: choice}))
+                    elif field in ("features", "train_size"):
+                        datasets.append(self.resolve({**values, field: choice})[0])
+            warm(datasets, configs, settings=settings)
+        except Exception:  # compiling ahead is an optimisation; a panel never fails on it
+            return
 
     def reset(self) -> None:
         """Back to the starting values."""
@@ -314,7 +348,7 @@ class Session:
     def _flush(self) -> None:
         changed, self._pending, self._scheduled = self._pending, None, False
         if changed is not None:
-            self.refresh(changed, ahead_later=True)
+            self.refresh(changed, ahead_later=self.show_first)
 
     def _notify(self) -> None:
         view = self.view()
