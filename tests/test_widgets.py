@@ -292,6 +292,31 @@ def test_a_value_a_control_does_not_offer_is_refused_by_name_and_changes_nothing
         DropoutPanel(data={"train_size": 10_000})
 
 
+def run_in_own_loop(coroutine_function):
+    """Run a coroutine on a fresh event loop in its own thread, as a kernel runs its loop.
+
+    A thread of its own, because another test's browser driver may leave a loop running
+    in the main thread, where asyncio.run refuses to start a second one.
+    """
+    import asyncio
+    import threading
+
+    outcome = {}
+
+    def main():
+        try:
+            outcome["value"] = asyncio.run(coroutine_function())
+        except BaseException as exc:  # re-raised in the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=main)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def test_moves_inside_an_event_loop_are_coalesced_into_one_refresh():
     import asyncio
 
@@ -316,7 +341,7 @@ def test_moves_inside_an_event_loop_are_coalesced_into_one_refresh():
         await asyncio.sleep(0.2)
         return session, shown, before
 
-    session, shown, before = asyncio.run(drag())
+    session, shown, before = run_in_own_loop(drag)
     assert session.trainings == before + 1  # one refresh for the whole burst
     assert shown and {view.result.config.dropout for view in shown} == {0.3}
     assert session.config.dropout == 0.3
@@ -352,7 +377,7 @@ def test_the_chosen_position_is_shown_before_its_neighbours_are_trained():
                 break
         return session, shown
 
-    session, shown = asyncio.run(move())
+    session, shown = run_in_own_loop(move)
     assert shown == [False, True]  # the new position first, then its neighbours, redrawn
     assert [r.config.l2 for r in session.sweep_results] == [0.0, 1e-4, 1e-3, 1e-2]
     assert {r.config.activation for r in session.sweep_results} == {"tanh"}
