@@ -308,27 +308,20 @@ class Session:
                 loop.call_later(COALESCE_SECONDS, self._ahead, ahead, self._generation)
 
     def warm_up(self) -> None:
-        """Ask the engine to compile, in the background, what the controls' values need.
+        """Ask the engine to compile, in the background, the single run and the sweep of
+        the current settings, so the next move's picture never waits for a compiler.
 
-        Every value a dropdown, toggle or slider offers for a config field (and every
-        feature set or training size it offers) is compiled ahead for a single run and
-        for the sweep, while the learner reads; an engine without ``warm_up`` skips this.
+        Only the current settings: with the engine's padded shapes most values a panel
+        offers share those compiled functions, and compiling every one ahead would
+        compete with the learner's own moves on a small machine. An engine without
+        ``warm_up`` skips this.
         """
         warm = getattr(self.engine, "warm_up", None)
         if warm is None or self.result is None:
             return
+        axis = self.sweep_axis(self.controls.values)
         try:
-            values = self.controls.values
-            axis = self.sweep_axis(values)
-            settings = (1, len(axis[1])) if axis else (1,)
-            configs, datasets = [self.config], [self.data]
-            for field, control in self.controls.items():
-                for choice in control.choices:
-                    if field in CONFIG_FIELDS:
-                        configs.append(dataclasses.replace(self.config, **{field: choice}))
-                    elif field in ("features", "train_size"):
-                        datasets.append(self.resolve({**values, field: choice})[0])
-            warm(datasets, configs, settings=settings)
+            warm(self.data, self.config, settings=(1, len(axis[1])) if axis else (1,))
         except Exception:  # compiling ahead is an optimisation; a panel never fails on it
             return
 
