@@ -21,6 +21,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 if TYPE_CHECKING:
     from tunelab import exercises, plots, search, tables, widgets
+    from tunelab.claims import claim
     from tunelab.environment import check_install
     from tunelab.training import TrainConfig, TrainResult, lookup, schedules, sweep, train
     from tunelab.widgets import Control, Controls, Panel, Session
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 # free of TensorFlow, which only the training engine needs.
 _WHERE = {
     "check_install": "tunelab.environment",
+    "claim": "tunelab.claims",
     "TrainConfig": "tunelab.training",
     "TrainResult": "tunelab.training",
     "lookup": "tunelab.training",
@@ -68,6 +70,7 @@ __all__ = [
     "TrainResult",
     "__version__",
     "check_install",
+    "claim",
     "exercises",
     "load_dataset",
     "lookup",
