@@ -7,12 +7,14 @@ K settings train together with their weights stacked on a leading axis; hyperpar
 are tensors, so they never retrace.
 
 Compiled once, not once per shape: the network runs padded to a size class
-(`tunelab.training.padding`), and the activation, the optimizer rule, the real training
-and validation sizes and the steps per epoch are run-time tensors. What remains static,
-the compile key (`Plan.key`), is:
+(`tunelab.training.padding`), and the activation within its family, the optimizer rule,
+the real training and validation sizes and the steps per epoch are run-time tensors.
+What remains static, the compile key (`Plan.key`), is:
 
 - the size class of the network: padded input features (2, 4, 8, …), hidden width class
   (4 … 1024) and depth class (0 = linear, 1, 2, 4, 8), and the number of outputs;
+- the activation family: relu and linear share a function, tanh and sigmoid another
+  (see `_activate`: one family's arithmetic would slow the other down);
 - the task (binary, multiclass, regression: another loss);
 - the mini-batch size (a static slice size under XLA), None for full batch;
 - the history capacity (epochs rounded up to a power of two, at least 1024), the
@@ -64,13 +66,26 @@ def _dense(h: tf.Tensor, w: tf.Tensor) -> tf.Tensor:
     return tf.matmul(h, w)
 
 
-def _activate(z: tf.Tensor, index: tf.Tensor) -> tf.Tensor:
-    """The activation ``ACTIVATIONS[index]`` of z, chosen at run time (values selected, so
-    the chosen one's numbers and gradient are exactly its own)."""
-    out = z  # linear
-    for i, fn in ((2, tf.sigmoid), (1, tf.tanh), (0, tf.nn.relu)):
-        out = tf.where(tf.equal(index, i), fn(z), out)
-    return out
+#: Activations that share a compiled function, switched at run time within a family.
+CURVES = ("tanh", "sigmoid")
+
+
+def _activate(z: tf.Tensor, index: tf.Tensor, curve: bool) -> tf.Tensor:
+    """The activation ``ACTIVATIONS[index]`` of z, chosen at run time within its family.
+
+    Piecewise linear (relu, linear): z where z > 0, else z·slope (0 or 1), so the value
+    and gradient are relu's or the identity's. Curves (tanh, sigmoid) share one tanh:
+    σ(z) = ½ + ½·tanh(z/2), the same number as tf.sigmoid to float32 rounding. The two
+    families stay separate compile keys: computing a tanh a relu network does not need
+    would make the common relu runs slower (XLA's conditionals cannot be differentiated
+    inside its while loop here, so a real branch is not an option).
+    """
+    if not curve:
+        slope = tf.where(tf.equal(index, ACTIVATIONS.index("linear")), 1.0, 0.0)
+        return tf.where(z > 0, z, z * slope)
+    sigmoid = tf.equal(index, ACTIVATIONS.index("sigmoid"))
+    half = tf.where(sigmoid, 0.5, 1.0)
+    return tf.tanh(z * half) * half + tf.where(sigmoid, 0.5, 0.0)
 
 
 class Plan:
@@ -93,6 +108,7 @@ class Plan:
         n_out = data.n_classes if data.task == "multiclass" else 1
         self.layout = padding.Layout.of(data.x_train.shape[1], config.hidden, n_out, pad)
         self.activation = ACTIVATIONS.index(config.activation)
+        self.curve = config.activation in CURVES
         self.optimizer = family_index(config.optimizer)
         self.n, self.n_val = data.x_train.shape[0], data.x_val.shape[0]
         self.rows = padding.rows_class(self.n) if pad else self.n
@@ -117,6 +133,7 @@ class Plan:
         """What decides the compiled function's arithmetic (see the module docstring)."""
         return (
             self.layout.class_key(),
+            self.curve,
             self.task,
             self.batch,
             self.use_dropout,
@@ -225,7 +242,10 @@ def build(plan: Plan):
         h = x
         for layer in range(depth):
             w, b = params[2 * layer], params[2 * layer + 1]
-            a = _activate(_dense(h, w) + b[:, None, :], switch.activation) * masks.units[layer]
+            a = _activate(_dense(h, w) + b[:, None, :], switch.activation, plan.curve)
+            if plan.curve:
+                # σ(0) = ½: a padded unit would output ½ (relu, tanh and linear give 0).
+                a = a * masks.units[layer]
             if p is not None:
                 u = uniform_at(seeds, step, layer, drop_index[layer])
                 keep = (1.0 - p)[:, None, None]

@@ -13,14 +13,18 @@ loop, and every hyperparameter (learning rate, L1, L2, dropout rate, weight deca
 schedule) enters as a tensor, so moving a slider never builds a Keras model and never
 retraces.
 
-Compiled once, not once per shape: the activation and the optimizer rule are run-time
-switches, and the network, its input features and the training and validation sets are
-padded to size classes (zero weights with zero gradient, masked units, rows of weight
-zero), so a click on a new network, feature set, training size, activation or optimizer
-usually finds its function compiled. The compile keys that remain (`compiled.Plan.key`):
+Compiled once, not once per shape: the optimizer rule and the activation within its
+family are run-time switches, and the network, its input features and the training and
+validation sets are padded to size classes (zero weights with zero gradient, masked
+units, rows of weight zero), so a click on a new network, feature set, training size,
+activation or optimizer usually finds its function compiled. The compile keys that
+remain (`compiled.Plan.key`):
 
 - the size class of the network: input features 2, 4, 8, …; hidden width 4 … 1024;
   depth 0 (linear), 1, 2, 4 or 8; the number of outputs;
+- the activation family: relu with linear, tanh with sigmoid (a tanh computed for a relu
+  network would slow the common case down, and XLA's conditionals cannot be
+  differentiated inside its loop here);
 - the task (binary, multiclass, regression: another loss);
 - the mini-batch size (a static slice size under XLA; None for full batch);
 - the history capacity (one up to 1024 epochs, powers of two beyond) and the number of

@@ -81,15 +81,15 @@ def feature_class(n: int) -> int:
 
 
 def rows_class(n: int) -> int:
-    """The padded number of examples: 8 or more, four classes per doubling (≤ 20 % waste).
+    """The padded number of examples: 8 or more, eight classes per doubling (≤ 12 % waste).
 
     Example:
         >>> rows_class(400), rows_class(512)
-        (448, 512)
+        (416, 512)
     """
     if n <= 8:
         return 8
-    step = 1 << max(0, (n - 1).bit_length() - 3)
+    step = 1 << max(0, (n - 1).bit_length() - 4)
     return math.ceil(n / step) * step
 
 
