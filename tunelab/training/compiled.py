@@ -18,8 +18,8 @@ What remains static, the compile key (`Plan.key`), is:
 - the task (binary, multiclass, regression: another loss);
 - the mini-batch size (a static slice size under XLA), None for full batch;
 - the history capacity (epochs rounded up to a power of two, at least 1024), the
-  number of snapshots, and for a linear model whether (and for how many steps) its
-  parameter path is recorded (with mini-batches that depends on the steps per epoch);
+  number of snapshots, and for a linear model whether (and for how many steps: epochs ×
+  steps per epoch, rounded up to a power of two) its parameter path is recorded;
 - beyond the key, XLA compiles once per concrete shape: the number of settings K (a
   `padding.size_class`) and the padded training and validation sizes
   (`padding.rows_class`). `shape_key` names that, and `compile_count` counts them.
@@ -125,7 +125,9 @@ class Plan:
         # and powers of two beyond keep the number of distinct compiled functions small.
         self.capacity = max(HISTORY_MIN, 1 << (config.epochs - 1).bit_length())
         self.snapshots = config.snapshots
-        total_steps = self.capacity * self.steps_per_epoch
+        # The path holds the steps this run takes, not the history's capacity: a 40-epoch
+        # stochastic run of 50 steps an epoch records its 2,000 steps.
+        total_steps = config.epochs * self.steps_per_epoch
         self.record_path = not config.hidden and total_steps <= MAX_PATH_STEPS
         self.path_capacity = 1 << (total_steps - 1).bit_length() if self.record_path else 0
 

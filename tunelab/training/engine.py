@@ -29,8 +29,8 @@ remain (`compiled.Plan.key`):
 - the mini-batch size (a static slice size under XLA; None for full batch);
 - the history capacity (one up to 1024 epochs, powers of two beyond) and the number of
   snapshots;
-- for a linear model, the length of its recorded parameter path (with mini-batches it
-  follows the steps per epoch, so the training size);
+- for a linear model, the length of its recorded parameter path (epochs × steps per
+  epoch rounded up to a power of two, so with mini-batches the training size too);
 - XLA also compiles once per number of settings K (`padding.size_class`) and per padded
   training and validation size (`padding.rows_class`).
 
