@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tunelab.training import backend, gradients, measures, network, schedules
+    from tunelab.training.compiled import compile_count
     from tunelab.training.config import ACTIVATIONS, OPTIMIZERS, TrainConfig
     from tunelab.training.engine import (
         apply_dropout,
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
         sweep,
         trace_count,
         train,
+        warm_up,
     )
     from tunelab.training.export import save_keras, to_keras
     from tunelab.training.result import METRICS, TrainResult
@@ -43,6 +45,8 @@ _WHERE = {
     "sweep": "engine",
     "trace_count": "engine",
     "train": "engine",
+    "warm_up": "engine",
+    "compile_count": "compiled",
     "save_keras": "export",
     "to_keras": "export",
 }
@@ -58,6 +62,7 @@ __all__ = [
     "backend",
     "cache_info",
     "clear_cache",
+    "compile_count",
     "gradients",
     "hidden_activations",
     "is_cached",
@@ -70,6 +75,7 @@ __all__ = [
     "to_keras",
     "trace_count",
     "train",
+    "warm_up",
 ]
 
 
