@@ -319,7 +319,7 @@ class Session:
         warm = getattr(self.engine, "warm_up", None)
         if warm is None or self.result is None:
             return
-        axis = self.sweep_axis(self.controls.values)
+        axis = self.sweep_axis(self.controls.values) if self.precompute else None
         try:
             warm(self.data, self.config, settings=(1, len(axis[1])) if axis else (1,))
         except Exception:  # compiling ahead is an optimisation; a panel never fails on it
