@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-import time
 
 import numpy as np
 import pytest
@@ -220,9 +219,10 @@ def test_after_warm_up_no_playground_dropdown_value_compiles():
     moves = playground_moves()
     # warm_up takes every dataset and config a panel offers, returns at once, compiles
     # in the background, and is idempotent.
-    start = time.perf_counter()
     first = engine.warm_up([d for d, _ in moves], [c for _, c in moves])
-    assert time.perf_counter() - start < 0.5
+    # It hands the work to its daemon thread instead of compiling in the caller's.
+    assert isinstance(first, threading.Event)
+    assert any(t.name == "tunelab-warm-up" and t.daemon for t in threading.enumerate())
     for data, config in moves:
         engine.warm_up(data, config)
     assert first.wait(timeout=900)
