@@ -110,6 +110,33 @@ def test_l2_with_sgd_equals_weight_decay_of_twice_the_strength(moons):
     assert not np.allclose(adam_l2.weights[0], adam_wd.weights[0], atol=1e-3)
 
 
+@pytest.mark.parametrize("kind", ["sgd", "adamw"])
+def test_weight_decay_is_keras_weight_decay_with_biases_excluded(moons, kind):
+    # The engine decays kernels only. Keras's `weight_decay=` decays every variable it
+    # trains, biases included, unless they are excluded with `exclude_from_weight_decay`.
+    from tunelab.training.export import fit_full_batch, to_keras
+
+    cfg = TrainConfig(hidden=(8,), optimizer=kind, learning_rate=0.05, weight_decay=0.5, epochs=30)
+    ours = train(moons, cfg)
+
+    def keras_weights(exclude_biases):
+        model = to_keras(ours)
+        model.set_weights([np.asarray(w) for w in ours.weights_at(0)])
+        optimizer = keras_optimizer(kind, 0.05, weight_decay=0.5)
+        if exclude_biases:
+            optimizer.exclude_from_weight_decay(var_names=["bias"])
+        model.compile(optimizer=optimizer, loss="binary_crossentropy", steps_per_execution=30)
+        fit_full_batch(model, moons.x_train, moons.y_train[:, None], steps=30)
+        return model.get_weights()
+
+    excluded, everything = keras_weights(True), keras_weights(False)
+    for a, b in zip(ours.weights, excluded, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+    # Without the exclusion Keras also shrinks the biases, and trains other weights.
+    for bias in (1, 3):
+        assert np.abs(everything[bias] - ours.weights[bias]).max() > 1e-3, bias
+
+
 # ---------------------------------------------------------------- against scikit-learn
 
 

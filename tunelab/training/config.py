@@ -52,7 +52,10 @@ class TrainConfig:
         learning_rate: the step size α (the starting rate when a schedule is set).
         momentum: momentum coefficient for ``"momentum"``/``"nesterov"``.
         weight_decay: decoupled weight decay: each step ``w ← w − lr·weight_decay·w`` on
-            the kernels, as Keras's ``weight_decay=`` argument and AdamW do.
+            the kernels only (biases are not decayed), as L1/L2 penalize kernels only.
+            Keras's ``weight_decay=`` argument (and AdamW) decays every variable it
+            trains, biases included; the engine equals Keras with
+            ``optimizer.exclude_from_weight_decay(var_names=["bias"])``.
         schedule: ``None`` (constant rate) or a schedule from ``tunelab.training.schedules``.
         epochs: passes over the training set.
         batch_size: examples per step; ``None`` means full batch (one step per epoch).
