@@ -118,8 +118,8 @@ def check_largest_stable_rate(answer: object) -> Feedback:
         return Feedback(
             True,
             f"Right: α = {right:g} still converges, zig-zagging; the next value diverges. "
-            f"For a quadratic loss, full-batch descent converges exactly when α < 2/λ_max, "
-            f"where λ_max is the largest curvature (Hessian eigenvalue): here 2/λ_max = "
+            f"For a quadratic loss, full-batch descent converges exactly when α < 2/h_max, "
+            f"where h_max is the largest curvature (Hessian eigenvalue): here 2/h_max = "
             f"{limit:.2f}.",
         )
     if value > right:
