@@ -381,3 +381,57 @@ def test_the_chosen_position_is_shown_before_its_neighbours_are_trained():
     assert shown == [False, True]  # the new position first, then its neighbours, redrawn
     assert [r.config.l2 for r in session.sweep_results] == [0.0, 1e-4, 1e-3, 1e-2]
     assert {r.config.activation for r in session.sweep_results} == {"tanh"}
+
+
+def test_a_burst_of_slider_values_draws_one_frame_of_the_newest():
+    import asyncio
+
+    from tunelab.training import TrainConfig
+    from tunelab.widgets import Controls, Session
+
+    burst = (0.1, 0.5, 0.2, 0.8, 0.3, 0.6, 0.4)
+
+    async def drag():
+        controls = Controls(dropout=Control(DropoutPanel.RATES, "Dropout rate p"))
+        session = Session(
+            {"dataset": "moons", "n_samples": 120},
+            TrainConfig(hidden=(8,), epochs=30),
+            controls,
+            event_loop=asyncio.get_running_loop(),
+        )
+        panel = Panel(session, plots=("boundary", "loss"), blit=True)
+        panel.figure.canvas.draw()  # the first picture, as a browser asks for it
+        drawer = panel.drawer
+        frames, trainings = drawer.blits + drawer.full_draws, session.trainings
+        shown = []
+        session.observe(lambda view: shown.append(view.result.config.dropout))
+        for _ in range(2):  # a drag: bursts of values with the kernel free in between
+            for rate in burst:
+                controls.widgets["dropout"].value = rate
+            await asyncio.sleep(0)
+        await asyncio.sleep(0.3)
+        return panel, shown, drawer.blits + drawer.full_draws - frames, trainings
+
+    panel, shown, frames, trainings = run_in_own_loop(drag)
+    assert shown == [burst[-1]] * len(shown) and 1 <= len(shown) <= 2
+    assert frames == len(shown)  # one frame per refresh, each of the newest value
+    assert panel.session.trainings == trainings + len(shown)
+    assert panel.config.dropout == burst[-1]
+    expected = real_engine.train(panel.data, panel.config)
+    assert panel.result is expected
+    np.testing.assert_allclose(
+        panel.parts[0].image.get_array().ravel(), np.clip(expected.surface, 0, 1), rtol=1e-6
+    )
+
+
+def test_a_panel_move_blits_the_same_pixels_a_full_draw_gives():
+    panel = DropoutPanel(blit=True)
+    canvas = panel.figure.canvas
+    for _ in range(3):  # constrained layout settles within its first passes
+        canvas.draw()
+    before = panel.drawer.blits
+    panel.epoch_slider.value = 5  # the timeline: the frame stays, the picture changes
+    assert panel.drawer.blits == before + 1
+    blitted = np.asarray(canvas.buffer_rgba()).copy()
+    canvas.draw()
+    np.testing.assert_array_equal(blitted, np.asarray(canvas.buffer_rgba()))
