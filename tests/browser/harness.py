@@ -1,21 +1,20 @@
 """Drive the lessons in a real browser: a JupyterLab server, headless Chromium, and a bench.
 
 One implementation serves two callers: the browser tests beside this file import the
-server and browser helpers, and `bench_key_to_repaint` (run as
+server and browser helpers, and the browser bench (`bench.py` beside this file, run as
 ``python tests/browser/harness.py``, which `make bench` does after ``python -m
-tunelab.bench``) measures, in a real browser, how long it takes from a key press on a
-panel slider to new pixels on its canvas. It lives with the tests, outside the installed
-package, because it needs the repository's lessons and its offline guard.
+tunelab.bench``) measures what a learner sees: key press to new canvas pixels, frames
+on screen during a drag, first visits of the playground's dropdowns, and compilations
+over a scripted playground session. It lives with the tests, outside the installed
+package, because it needs the repository's offline guard and a Chromium.
 
 Playwright is a development dependency; it is imported only when a browser is launched.
 The browser is the system Chromium (Playwright's own browser download is not used); set
 ``TUNELAB_CHROMIUM`` to pick another executable.
 
 Example:
-    >>> from harness import bench_key_to_repaint
-    >>> bench_key_to_repaint(moves=20)
-    {'key_to_repaint_uncached_ms': 195.7, 'key_to_repaint_cached_ms': 119.9,
-     'key_to_status_uncached_ms': 92.4, 'key_to_status_cached_ms': 34.4, ...}
+    $ python tests/browser/harness.py --quick                  # a short run (~5 min)
+    $ python tests/browser/harness.py --before ../before       # and the older code too
 """
 
 from __future__ import annotations
@@ -27,7 +26,6 @@ import secrets
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -121,6 +119,8 @@ class LabServer:
             disabling its package name ``"jupyter-matplotlib"`` does nothing in
             JupyterLab 4, because the plugin id does not start with it.
         startup_timeout: seconds to wait for ``/api/status``.
+        python_path: folders put first on the kernels' ``PYTHONPATH`` (the bench points
+            it at another checkout to measure older code with the same environment).
     """
 
     def __init__(
@@ -129,10 +129,12 @@ class LabServer:
         *,
         disabled_extensions: Sequence[str] = (),
         startup_timeout: float = 90.0,
+        python_path: Sequence[str | os.PathLike[str]] = (),
     ):
         self.root_dir = Path(root_dir).resolve()
         self.disabled_extensions = tuple(disabled_extensions)
         self.startup_timeout = startup_timeout
+        self.python_path = tuple(str(Path(p).resolve()) for p in python_path)
         self.port = free_port()
         self.token = secrets.token_hex(16)
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -143,7 +145,8 @@ class LabServer:
 
     # -------------------------------------------------------------- lifecycle
 
-    def _prepare_config(self) -> dict[str, str]:
+    def prepare_environment(self) -> dict[str, str]:
+        """Write the private configuration; the environment the server and kernels get."""
         config_dir = self.state_dir / "config"
         settings_dir = self.state_dir / "user-settings"
         (self.state_dir / "workspaces").mkdir(parents=True, exist_ok=True)
@@ -163,8 +166,9 @@ class LabServer:
         env["JUPYTER_RUNTIME_DIR"] = str(self.state_dir / "runtime")
         env["PYTHONUNBUFFERED"] = "1"
         env.pop("JUPYTER_TOKEN", None)
-        if OFFLINE_DIR.is_dir():
-            paths = [str(OFFLINE_DIR), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
+        paths = [*self.python_path, *([str(OFFLINE_DIR)] if OFFLINE_DIR.is_dir() else [])]
+        paths += filter(None, env.get("PYTHONPATH", "").split(os.pathsep))
+        if paths:
             env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
         return env
 
@@ -190,7 +194,7 @@ class LabServer:
         ]
 
     def start(self) -> LabServer:
-        env = self._prepare_config()
+        env = self.prepare_environment()
         log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self._log = log
         self.process = subprocess.Popen(
@@ -445,35 +449,6 @@ def canvas_state(canvas: Any) -> dict:
     return canvas.evaluate(CANVAS_STATE_JS)
 
 
-def _write_bench_notebook(folder: Path) -> str:
-    source = [
-        "%matplotlib widget\nimport tunelab as tl",
-        "panel = tl.widgets.DropoutPanel(precompute=False)\npanel",
-    ]
-    notebook = {
-        "cells": [
-            {
-                "cell_type": "code",
-                "execution_count": None,
-                "id": f"c{i}",
-                "metadata": {},
-                "outputs": [],
-                "source": text,
-            }
-            for i, text in enumerate(source)
-        ],
-        "metadata": {
-            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-            "language_info": {"name": "python"},
-        },
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    name = "bench_key_to_repaint.ipynb"
-    (folder / name).write_text(json.dumps(notebook))
-    return name
-
-
 @contextlib.contextmanager
 def lab_page(root_dir: Path, *, viewport=(1280, 900)) -> Iterator[tuple[LabServer, Any]]:
     """A server on ``root_dir`` and a fresh Chromium page, both stopped afterwards."""
@@ -488,109 +463,55 @@ def lab_page(root_dir: Path, *, viewport=(1280, 900)) -> Iterator[tuple[LabServe
             browser.close()
 
 
-def bench_key_to_repaint(moves: int = 20, *, timeout_s: float = 30.0) -> dict:
-    """Median milliseconds from a key press on a slider to new pixels on the canvas.
-
-    Opens a notebook with ``DropoutPanel(precompute=False)`` in JupyterLab in headless
-    Chromium, then presses ArrowRight/ArrowLeft on the dropout slider ``moves`` times,
-    sweeping to one end and back. Each time, the page polls the canvas once per
-    animation frame (so times are rounded up to the next frame, about 16 ms) and
-    records the time until its pixels change, and until the status line changes. The
-    first visit of a slider position trains (uncached); a revisit hits the engine's
-    cache, so it measures the rest of the path: widget message, redraw, PNG, repaint.
-
-    Returns:
-        ``key_to_repaint_uncached_ms`` (median over first visits),
-        ``key_to_repaint_cached_ms`` (median over revisits, ``None`` if none),
-        ``key_to_status_uncached_ms`` and ``key_to_status_cached_ms`` (the same for the
-        status line), the counts of each kind of move, and ``timeouts`` (moves whose
-        canvas did not change within ``timeout_s``).
-
-    Example:
-        >>> bench_key_to_repaint(moves=20)["key_to_repaint_cached_ms"]
-    """
-    if moves < 1:
-        raise ValueError(f"Expected `moves` to be at least 1. Received: moves={moves}")
-    samples: dict[str, list[float]] = {
-        f"key_to_{what}_{kind}_ms": []
-        for what in ("repaint", "status")
-        for kind in ("uncached", "cached")
-    }
-    timeouts = 0
-    with tempfile.TemporaryDirectory(prefix="tunelab-bench-") as folder:
-        name = _write_bench_notebook(Path(folder))
-        with lab_page(Path(folder)) as (server, page):
-            open_notebook(page, server, name)
-            run_all_cells(page)
-            if wait_run_finished(page, 120_000):
-                raise RuntimeError("The bench notebook did not run to the end.")
-            wait_kernel_idle(page, 120_000)
-            canvas = page.locator(IPYMPL_CANVAS).first
-            canvas.wait_for(state="visible", timeout=60_000)
-            status = page.locator(STATUS).first
-            handle = page.locator(f".widget-vbox {SLIDER_HANDLE}").first
-            handle.scroll_into_view_if_needed()
-            page.wait_for_function(
-                "(c) => c.width > 0 && c.height > 0", arg=canvas.element_handle()
-            )
-            time.sleep(1.0)  # let the first picture settle
-            last = int(float(handle.get_attribute("aria-valuemax")))
-            position = int(float(handle.get_attribute("aria-valuenow")))
-            visited = {position}
-            direction = 1 if position < last else -1
-            element = canvas.element_handle()
-            for _ in range(moves):
-                if not 0 <= position + direction <= last:
-                    direction = -direction
-                position += direction
-                kind = "cached" if position in visited else "uncached"
-                visited.add(position)
-                before = canvas_state(canvas)["hash"]
-                before_status = status.text_content()
-                handle.focus()
-                page.evaluate(
-                    ARM_REPAINT_TIMER_JS, [element, before, before_status, timeout_s * 1000]
-                )
-                page.keyboard.press("ArrowRight" if direction > 0 else "ArrowLeft")
-                times = page.evaluate("() => window.__repaint")
-                if times["repaint"] is None:
-                    timeouts += 1
-                for what in ("repaint", "status"):
-                    if times[what] is not None:
-                        samples[f"key_to_{what}_{kind}_ms"].append(times[what])
-                # Let any trailing redraw finish before the next move.
-                wait_kernel_idle(page, timeout_s * 1000)
-                time.sleep(0.3)
-
-    result: dict[str, Any] = {
-        key: round(statistics.median(values), 1) if values else None
-        for key, values in samples.items()
-    }
-    result["uncached_moves"] = len(samples["key_to_repaint_uncached_ms"])
-    result["cached_moves"] = len(samples["key_to_repaint_cached_ms"])
-    result["timeouts"] = timeouts
-    return result
-
-
-if __name__ == "__main__":
-    print(json.dumps(bench_key_to_repaint()))
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """Print the key-to-repaint figures as JSON lines, like ``python -m tunelab.bench``."""
+    """Run the browser bench (`bench.py` beside this file); JSON lines like tunelab.bench."""
     import argparse
 
-    parser = argparse.ArgumentParser(description="Key press to new pixels, in Chromium.")
-    parser.add_argument("--moves", type=int, default=20, help="key presses per figure")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench import SECTIONS, run
+
+    parser = argparse.ArgumentParser(
+        description="What a learner sees, timed in JupyterLab in headless Chromium."
+    )
+    parser.add_argument("--quick", action="store_true", help="fewer moves (a short run)")
+    parser.add_argument(
+        "--code-root", type=Path, help="measure the tunelab of this checkout instead"
+    )
+    parser.add_argument(
+        "--before", type=Path, help="then measure this checkout too (e.g. a git worktree)"
+    )
+    parser.add_argument("--sections", help="comma-separated, from: " + ", ".join(SECTIONS))
+    parser.add_argument(
+        "--read-pause", type=float, default=2.0, help="seconds between playground moves"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=3000.0, help="stop the whole run after this many s"
+    )
     args = parser.parse_args(argv)
+    sections = tuple(args.sections.split(",")) if args.sections else SECTIONS
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections {sorted(unknown)}; choose from {', '.join(SECTIONS)}")
+    roots = [args.code_root] + ([args.before] if args.before else [])
+    for root in roots:
+        if root is not None and not (root / "tunelab" / "__init__.py").is_file():
+            parser.error(f"{root} holds no tunelab package (tunelab/__init__.py)")
     if find_chromium() is None:
-        print(json.dumps({"name": "key_to_repaint_skipped", "reason": INSTALL_HINT}))
+        print(json.dumps({"name": "browser_bench_skipped", "value": "n/a", "reason": INSTALL_HINT}))
         return 0
-    for name, value in bench_key_to_repaint(args.moves).items():
-        if isinstance(value, int | float):
-            unit = "ms" if name.endswith("_ms") else ""
-            print(json.dumps({"name": name, "value": value, "unit": unit, "moves": args.moves}))
-    return 0
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        reason = "The Python package `playwright` is missing: pip install -e '.[dev]'."
+        print(json.dumps({"name": "browser_bench_skipped", "value": "n/a", "reason": reason}))
+        return 0
+    return run(
+        roots,
+        sections=sections,
+        quick=args.quick,
+        read_pause_s=args.read_pause,
+        timeout_s=args.timeout,
+    )
 
 
 if __name__ == "__main__":
