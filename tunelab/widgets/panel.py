@@ -140,9 +140,7 @@ class Panel:
         self.layout = widgets.VBox(rows)
 
     def _show(self, view: View) -> None:
-        for part in self.parts:
-            part.update(view, draw=False)
-        self.drawer.draw()
+        self.drawer.show(view)
         self.timeline.follow(view.result)
         self.settings_text.value = self.settings
 
@@ -151,10 +149,7 @@ class Panel:
         if self.result is None:
             return
         try:
-            view = self.session.view(epoch=int(epoch))
-            for part in self.parts:
-                part.update(view, draw=False)
-            self.drawer.draw()
+            self.drawer.show(self.session.view(epoch=int(epoch)))
         except Exception as exc:
             self._set_status(f"{type(exc).__name__}: {exc}", "error")
 
