@@ -18,23 +18,33 @@ family are run-time switches, and the network, its input features and the traini
 validation sets are padded to size classes (zero weights with zero gradient, masked
 units, rows of weight zero), so a click on a new network, feature set, training size,
 activation or optimizer usually finds its function compiled. The compile keys that
-remain (`compiled.Plan.key`):
+remain (`tunelab.training.plan.Plan.key`, and `Plan.shape_key` for what XLA compiles):
 
 - the size class of the network: input features 2, 4, 8, …; hidden width 4 … 1024;
   depth 0 (linear), 1, 2, 4 or 8; the number of outputs;
-- the activation family: relu with linear, tanh with sigmoid (a tanh computed for a relu
-  network would slow the common case down, and XLA's conditionals cannot be
-  differentiated inside its loop here);
+- the activation family: relu with linear, tanh with sigmoid. Merging the two (every
+  activation computed and the chosen one selected) was measured on the reference run
+  (2×16 relu, 300 epochs, full batch) at +15 % CPU time per call (q10 38.6 → 45.4 ms,
+  60 interleaved runs on a loaded machine), and XLA's conditionals cannot be
+  differentiated inside its loop here; so the key stays and `warm_up` compiles the other
+  family ahead for panels that offer it (the playground does);
 - the task (binary, multiclass, regression: another loss);
-- the mini-batch size (a static slice size under XLA; None for full batch);
+- the mini-batch size (a static slice size under XLA; None for full batch): compiled
+  ahead by `warm_up` for every batch size a panel offers;
 - the history capacity (one up to 1024 epochs, powers of two beyond) and the number of
   snapshots;
 - for a linear model, the length of its recorded parameter path (epochs × steps per
   epoch rounded up to a power of two, so with mini-batches the training size too);
 - XLA also compiles once per number of settings K (`padding.size_class`) and per padded
-  training and validation size (`padding.rows_class`).
+  training and validation size (`padding.rows_class`); the schedule's per-step
+  multipliers are padded to the steps of the padded size, so they add no shape.
 
-`warm_up` compiles those in a background thread while the learner reads.
+`warm_up` (`tunelab.training.warmup`) compiles those in a background thread while the
+learner reads, newest request first, never while a foreground call trains.
+
+Per call, what depends only on the data and the shape (padded data as tensors, placed
+initial weights, masks, the grid, schedule multipliers) is memoised in
+`tunelab.training.inputs`, so a slider move converts only its hyperparameters.
 
 K settings of the same plan train together with their weights stacked on a leading axis
 (batched matmul); a single run is the case K = 1, so `train` and `sweep` share one code
@@ -60,8 +70,6 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-import queue
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import replace
@@ -69,27 +77,20 @@ from dataclasses import replace
 import numpy as np
 
 from tunelab.datasets import Dataset
-from tunelab.training.backend import tf
 from tunelab.training.cache import ResultCache
 from tunelab.training.compiled import (
     Plan,
     compile_count,
     function_for,
-    is_compiled,
     note_compiled,
     trace_count,
 )
 from tunelab.training.config import TrainConfig
 from tunelab.training.dropout import apply_dropout, hidden_activations
-from tunelab.training.inputs import (
-    blowup_loss,
-    check_data,
-    class_weights,
-    grid_points,
-    initial_weights,
-)
+from tunelab.training.inputs import arguments, blowup_loss, check_data, grid_points, initial_tensors
 from tunelab.training.padding import size_class
 from tunelab.training.result import METRICS, TrainResult
+from tunelab.training.warmup import foreground, warm_up
 
 __all__ = [
     "CACHE",
@@ -154,58 +155,13 @@ def _padded(configs: list[TrainConfig], requested: int) -> list[TrainConfig]:
     return configs + [configs[-1]] * (size - len(configs))
 
 
-def _rows(array: np.ndarray, rows: int, columns: int | None = None) -> np.ndarray:
-    """``array`` padded with zeros to ``rows`` rows (and ``columns`` columns)."""
-    pad = [(0, rows - array.shape[0])] + ([(0, columns - array.shape[1])] if columns else [])
-    return np.pad(np.asarray(array, np.float32), pad)
-
-
-def _arguments(plan: Plan, data: Dataset, configs: list[TrainConfig], init, blowup, epochs):
-    """The compiled function's inputs, padded to the plan's size class."""
-    base = configs[0]
-    total_steps = plan.capacity * plan.steps_per_epoch
-    lr_mult = (
-        np.ones(total_steps, np.float32)
-        if base.schedule is None
-        else base.schedule.values(total_steps, 1.0)
-    )
-    snap_epochs = np.unique(np.linspace(0, base.epochs, base.snapshots + 1).round().astype(int))
-    snap_mask = np.zeros(plan.capacity + 1, bool)
-    snap_mask[snap_epochs[1:]] = True
-    hyper = [
-        np.array([getattr(c, name) for c in configs], np.float32)
-        for name in ("learning_rate", "l1", "l2", "dropout", "weight_decay")
-    ]
-    hyper += [np.array([c.seed for c in configs], np.int32), blowup]
-    n_in = plan.layout.in_pad
-    arrays = (
-        _rows(data.x_train, plan.rows, n_in),
-        _rows(data.y_train, plan.rows),
-        _rows(class_weights(data, base), plan.rows),
-        _rows(data.x_val, plan.val_rows, n_in),
-        _rows(data.y_val, plan.val_rows),
-    )
-    control = (
-        np.float32(base.momentum),
-        np.int32(epochs),
-        np.int32(base.patience or np.iinfo(np.int32).max),
-        bool(base.patience and base.restore_best),
-    )
-    args = (
-        *[tf.constant(a) for a in arrays],
-        [tf.constant(w) for w in plan.layout.embed(init)],
-        tuple(tf.constant(h) for h in hyper),
-        plan.switches(),
-        plan.masks(),
-        tf.constant(lr_mult),
-        tuple(tf.constant(c) for c in control),
-        tf.constant(snap_mask),
-    )
-    return args, snap_epochs
-
-
 def _run(data: Dataset, wanted: list[TrainConfig], requested: int = 1) -> list[TrainResult]:
     """Train configs that differ only in SWEEP_AXES together, in one compiled call."""
+    with foreground():
+        return _run_now(data, wanted, requested)
+
+
+def _run_now(data: Dataset, wanted: list[TrainConfig], requested: int) -> list[TrainResult]:
     configs = _padded(wanted, requested)
     base = configs[0]
     plan = Plan(data, base)
@@ -216,10 +172,10 @@ def _run(data: Dataset, wanted: list[TrainConfig], requested: int = 1) -> list[T
             f"epochs={base.epochs} with {plan.steps_per_epoch} steps per epoch "
             f"(batch_size={base.batch_size}). Use fewer epochs or a larger batch."
         )
-    inits = [initial_weights(tuple(plan.layout.real_shapes()), c.seed) for c in configs]
-    init = [np.stack([w[i] for w in inits]) for i in range(len(inits[0]))]
+    real, init = initial_tensors(plan, tuple(c.seed for c in configs))
+    inits = [[w[k] for w in real] for k in range(len(configs))]
     blowup = np.array([blowup_loss(data, w, base.activation) for w in inits], np.float32)
-    args, snap_epochs = _arguments(plan, data, configs, init, blowup, base.epochs)
+    args, snap_epochs = arguments(plan, data, configs, init, blowup, base.epochs)
     start = time.perf_counter()
     out = fn(*args)
     out = {
@@ -379,81 +335,3 @@ def lookup(results: list[TrainResult], **values) -> TrainResult:
         ):
             return result
     raise KeyError(f"No result with {values}")
-
-
-# The background compiler: one daemon thread working through a queue of requests.
-_WARM_QUEUE: queue.Queue = queue.Queue()
-_WARM_LOCK = threading.Lock()
-_WARM_THREADS: list[threading.Thread] = []
-
-
-def warm_up(
-    data: Dataset | Iterable[Dataset],
-    configs: TrainConfig | Iterable[TrainConfig],
-    *,
-    settings: Iterable[int] = (1,),
-) -> threading.Event:
-    """Compile, in a background thread, what training ``configs`` on ``data`` would compile.
-
-    Returns at once. A panel calls it with the values its controls offer, so that the
-    learner's first click on one finds its function compiled. Each (dataset, config,
-    number of settings) is compiled at most once, by running one epoch on a problem of
-    the same shapes; asking again is free. A failure is logged (``tunelab.training.engine``
-    logger), never raised: training that config later reports it.
-
-    Args:
-        data: a Dataset, or several (every config is warmed up on each).
-        configs: a TrainConfig, or several.
-        settings: the numbers of settings trained at once to compile for (1 for `train`;
-            a sweep's length for `sweep`).
-
-    Returns:
-        An event set when this request's compilations are done (tests wait on it).
-
-    Example:
-        >>> warm_up(data, [replace(cfg, hidden=h) for h in [(4,), (8, 8), (64, 64)]])
-        >>> warm_up(data, cfg, settings=[1, 9]).wait()  # block only if you must
-    """
-    done = threading.Event()
-    _WARM_QUEUE.put((data, configs, tuple(settings), done))
-    with _WARM_LOCK:
-        if not any(thread.is_alive() for thread in _WARM_THREADS):
-            thread = threading.Thread(target=_warm_worker, name="tunelab-warm-up", daemon=True)
-            thread.start()
-            _WARM_THREADS[:] = [thread]
-    return done
-
-
-def _warm_worker() -> None:
-    while True:
-        data, configs, settings, done = _WARM_QUEUE.get()
-        try:
-            datasets = [data] if isinstance(data, Dataset) else list(data)
-            configs = [configs] if isinstance(configs, TrainConfig) else list(configs)
-            for item in itertools.product(datasets, configs, settings):
-                try:
-                    _warm_one(*item)
-                except Exception:
-                    LOG.warning("warm_up could not compile %r", item[1], exc_info=True)
-        except Exception:
-            LOG.warning("warm_up was given something it cannot read", exc_info=True)
-        finally:
-            done.set()
-
-
-def _warm_one(data: Dataset, config: TrainConfig, settings: int) -> None:
-    """Compile the shapes ``settings`` runs of ``config`` on ``data`` use: one epoch."""
-    check_data(data)
-    settings = size_class(settings)
-    plan = Plan(data, config)
-    shape = plan.shape_key(settings)
-    if is_compiled(shape):
-        return
-    init = []
-    for fan_in, fan_out in plan.layout.real_shapes():
-        init += [np.zeros((settings, fan_in, fan_out), np.float32)]
-        init += [np.zeros((settings, fan_out), np.float32)]
-    blowup = np.full(settings, np.inf, np.float32)
-    args, _ = _arguments(plan, data, [config] * settings, init, blowup, epochs=1)
-    function_for(plan)(*args)["last_epoch"].numpy()
-    note_compiled(shape)

@@ -1,21 +1,63 @@
 """What a training call is made of, computed on the host: initial weights, the example
-weights, the divergence threshold, the decision-surface grid, and the data checks.
+weights, the divergence threshold, the decision-surface grid, the data checks, and the
+compiled function's arguments (`arguments`).
 
 The engine (`tunelab.training.engine`) calls these once per call, outside the compiled
-loop; they use numpy and Keras's initializers, never a compiled function.
+loop; they use numpy and Keras's initializers, never a compiled function. What depends
+only on the dataset and the shape (the padded data as tensors, the placed initial
+weights, the grid, the schedule's multipliers) is kept in small bounded memos, so a
+slider move converts no array it converted before.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from functools import lru_cache
 
 import numpy as np
 
 from tunelab.datasets import Dataset
 from tunelab.training import network
+from tunelab.training.backend import tf
 from tunelab.training.config import TrainConfig
+from tunelab.training.plan import Plan
 
-__all__ = ["blowup_loss", "check_data", "class_weights", "grid_points", "initial_weights"]
+__all__ = [
+    "arguments",
+    "blowup_loss",
+    "check_data",
+    "class_weights",
+    "grid_points",
+    "initial_tensors",
+    "initial_weights",
+]
+
+
+class _Memo:
+    """A small thread-safe LRU memo (the warm-up thread builds arguments too)."""
+
+    def __init__(self, size: int):
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], object]):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = make()
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+
+_DATA = _Memo(16)
+_WEIGHTS = _Memo(64)
+_STEPS = _Memo(32)
+_GRIDS = _Memo(16)
 
 
 @lru_cache(maxsize=256)
@@ -32,7 +74,22 @@ def initial_weights(shapes: tuple[tuple[int, int], ...], seed: int) -> tuple[np.
 
 
 def grid_points(data: Dataset, size: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """Raw grid points (for plots) and their model features, or empty for tabular data."""
+    """Raw grid points (for plots) and their model features, or empty for tabular data.
+
+    Read-only and shared: every result on ``data`` holds the same arrays.
+    """
+
+    def make():
+        arrays = _grid_points(data, size)
+        for array in arrays:
+            if array is not None:
+                array.setflags(write=False)
+        return arrays
+
+    return _GRIDS.get((data.fingerprint, size), make)
+
+
+def _grid_points(data: Dataset, size: int) -> tuple[np.ndarray, np.ndarray | None]:
     if data.extent is not None:
         x0, x1, y0, y1 = data.extent
         gx, gy = np.meshgrid(np.linspace(x0, x1, size), np.linspace(y0, y1, size))
@@ -113,3 +170,107 @@ def check_data(data: Dataset) -> None:
             raise ValueError(
                 f"Expected `data.{yname}` to hold only finite numbers; it holds NaN or inf."
             )
+
+
+def _rows(array: np.ndarray, rows: int, columns: int | None = None) -> np.ndarray:
+    """``array`` padded with zeros to ``rows`` rows (and ``columns`` columns)."""
+    pad = [(0, rows - array.shape[0])] + ([(0, columns - array.shape[1])] if columns else [])
+    return np.pad(np.asarray(array, np.float32), pad)
+
+
+def _data_tensors(plan: Plan, data: Dataset, config: TrainConfig) -> tuple:
+    """x, y, example weights, x_val, y_val padded to the plan's rows and features."""
+    n_in = plan.layout.in_pad
+    weights_key = repr(config.class_weight)
+
+    def make():
+        arrays = (
+            _rows(data.x_train, plan.rows, n_in),
+            _rows(data.y_train, plan.rows),
+            _rows(class_weights(data, config), plan.rows),
+            _rows(data.x_val, plan.val_rows, n_in),
+            _rows(data.y_val, plan.val_rows),
+        )
+        return tuple(tf.constant(a) for a in arrays)
+
+    return _DATA.get((data.fingerprint, plan.rows, plan.val_rows, n_in, weights_key), make)
+
+
+def _step_tensors(plan: Plan, config: TrainConfig) -> tuple:
+    """The schedule's multiplier per step and the snapshot epochs (tensor, array)."""
+
+    def make():
+        lr_mult = np.ones(plan.capacity * plan.step_slots, np.float32)
+        if config.schedule is not None:
+            total_steps = plan.capacity * plan.steps_per_epoch
+            lr_mult[:total_steps] = config.schedule.values(total_steps, 1.0)
+        epochs = np.linspace(0, config.epochs, config.snapshots + 1).round().astype(int)
+        snap_epochs = np.unique(epochs)
+        snap_epochs.setflags(write=False)
+        snap_mask = np.zeros(plan.capacity + 1, bool)
+        snap_mask[snap_epochs[1:]] = True
+        return tf.constant(lr_mult), tf.constant(snap_mask), snap_epochs
+
+    key = (
+        repr(config.schedule),
+        plan.capacity,
+        plan.step_slots,
+        plan.steps_per_epoch,
+        config.epochs,
+        config.snapshots,
+    )
+    return _STEPS.get(key, make)
+
+
+def initial_tensors(plan: Plan, seeds: tuple[int, ...]) -> tuple[list, list]:
+    """Keras's initial weights of each seed's real network, stacked over the seeds:
+    (real numpy arrays, the same placed in the padded network as tensors)."""
+
+    def make():
+        inits = [initial_weights(tuple(plan.layout.real_shapes()), seed) for seed in seeds]
+        real = [np.stack([w[i] for w in inits]) for i in range(len(inits[0]))]
+        return real, [tf.constant(w) for w in plan.layout.embed(real)]
+
+    return _WEIGHTS.get((plan.layout, seeds), make)
+
+
+def arguments(plan: Plan, data: Dataset, configs: list[TrainConfig], init, blowup, epochs):
+    """The compiled function's inputs, padded to the plan's size class, and the epochs
+    whose weights are snapshot.
+
+    Args:
+        plan, data, configs: what is trained (configs differ only in sweep axes).
+        init: the padded initial weights as tensors (`initial_tensors`), or real numpy
+            arrays stacked over the configs.
+        blowup: per config, the training loss above which it counts as diverged.
+        epochs: how many epochs to run (the warm-up runs one).
+
+    Example:
+        >>> args, snap_epochs = arguments(plan, data, [config], init, blowup, config.epochs)
+    """
+    base = configs[0]
+    lr_mult, snap_mask, snap_epochs = _step_tensors(plan, base)
+    hyper = [
+        np.array([getattr(c, name) for c in configs], np.float32)
+        for name in ("learning_rate", "l1", "l2", "dropout", "weight_decay")
+    ]
+    hyper += [np.array([c.seed for c in configs], np.int32), blowup]
+    control = (
+        np.float32(base.momentum),
+        np.int32(epochs),
+        np.int32(base.patience or np.iinfo(np.int32).max),
+        bool(base.patience and base.restore_best),
+    )
+    if isinstance(init[0], np.ndarray):
+        init = [tf.constant(w) for w in plan.layout.embed(init)]
+    args = (
+        *_data_tensors(plan, data, base),
+        list(init),
+        tuple(tf.constant(h) for h in hyper),
+        plan.switches(),
+        plan.masks(),
+        lr_mult,
+        tuple(tf.constant(c) for c in control),
+        snap_mask,
+    )
+    return args, snap_epochs
