@@ -399,22 +399,26 @@ class Bench:
                 select.scroll_into_view_if_needed()
                 start = control["position"]
                 order = [i for i in range(len(control["options"])) if i != start]
-                times, errors = [], []
+                times, errors, by_value = [], [], {}
                 for index in order[:per_dropdown]:
                     got = self.choose(page, select, index)
+                    option = control["options"][index]
                     if got["error"]:
-                        errors.append(f"{control['options'][index]}: {got['error'][:160]}")
+                        errors.append(f"{option}: {got['error'][:160]}")
+                        by_value[option] = "error"
                     elif got["repaint"] is None:
                         timeouts += 1
+                        by_value[option] = "no new pixels"
                     else:
                         times.append(got["repaint"])
+                        by_value[option] = round(got["repaint"])
                     self.settle(page, self.read_pause_s)
                     # Back to the starting value (cached), so each value is visited from it.
                     select.select_option(index=start)
                     self.settle(page, self.read_pause_s)
                 field = slug(control["label"])
                 all_times += times
-                extra = {"label": control["label"], "values": len(times)}
+                extra = {"label": control["label"], "values": len(times), "ms": by_value}
                 if errors:
                     extra["errors"] = errors
                 for how, name in ((statistics.median, "median"), (max, "max")):
