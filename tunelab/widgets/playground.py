@@ -71,16 +71,88 @@ def playground_controls() -> list[Control]:
     ]
 
 
+#: The controls whose values can change what the engine compiles, the likeliest first.
+SHAPE_FIELDS = ("hidden", "features", "activation", "dataset", "batch_size", "val_fraction")
+#: The sliders the precomputed sweep can follow.
+SWEEP_SLIDERS = ("l2", "l1", "dropout", "learning_rate")
+
+
+def playground_start() -> tuple[dict, TrainConfig]:
+    """The playground's default dataset settings and `TrainConfig`."""
+    config = TrainConfig(
+        hidden=(8, 8), activation="tanh", learning_rate=0.03, epochs=300, snapshots=60
+    )
+    return {"dataset": "moons", "noise": 0.2, "features": ("x1", "x2")}, config
+
+
 class PlaygroundSession(Session):
-    """The precomputed sweep follows the slider the learner dragged last."""
+    """The precomputed sweep follows the slider the learner dragged last; after the first
+    picture every compile shape one move away is compiled in the background."""
 
     last_slider = "l2"
+    warm_done = None
 
     def sweep_axis(self, values):
         changed = self.last_changed
         if changed in SWEEP_AXES and changed in self.controls:
             self.last_slider = changed
         return self.last_slider, list(self.controls[self.last_slider].choices)
+
+    def warm_moves(self) -> list[dict]:
+        """Control values one move away that may need another compiled shape, likeliest
+        first: the values next to each control's current one before those further off,
+        controls in `SHAPE_FIELDS` order, the epochs slider last."""
+        values = self.controls.values
+        fixed = (*self.controls.hidden, *self.controls.locked)  # teacher mode: cannot move
+        fields = [f for f in (*SHAPE_FIELDS, "epochs") if f in self.controls and f not in fixed]
+        by_distance: dict[int, list[dict]] = {}
+        for field in fields:
+            choices = self.controls[field].choices
+            here = self.controls[field].index_of(values[field])
+            for index, choice in enumerate(choices):
+                if index != here:
+                    move = {**values, field: choice}
+                    by_distance.setdefault(abs(index - here), []).append(move)
+        return [move for distance in sorted(by_distance) for move in by_distance[distance]]
+
+    def warm_up(self) -> None:
+        """Compile in the background every shape one move of a control away, so that a
+        learner's first click on a dropdown value never waits for XLA.
+
+        Single runs of every such move come first (the picture waits for those), then
+        the precomputed sweep for each, at every length the followed slider can give it.
+        `wait_warm_up` blocks until it is done (tests, benchmarks).
+        """
+        warm = getattr(self.engine, "warm_up", None)
+        if warm is None or self.result is None:
+            return
+        try:
+            pairs = [(self.data, self.config)]
+            for move in self.warm_moves():
+                pairs.append(self.resolve(move))
+            lengths = []
+            if self.precompute:
+                # Every sweep length the precomputed sweep can take, the current one first.
+                _, choices = self.sweep_axis(self.controls.values)
+                lengths = [len(choices)] + sorted(
+                    {len(self.controls[f].choices) for f in SWEEP_SLIDERS if f in self.controls}
+                    - {len(choices)}
+                )
+            done = warm(
+                [d for d, _ in pairs], [c for _, c in pairs], settings=(1, *lengths), paired=True
+            )
+        except Exception:  # compiling ahead is an optimisation; a panel never fails on it
+            return
+        self.warm_done = done
+
+    def wait_warm_up(self, timeout: float | None = None) -> bool:
+        """Block until the background compiling `warm_up` asked for is done; True if so.
+
+        Example:
+            >>> pg.session.wait_warm_up(timeout=600)
+            True
+        """
+        return self.warm_done is None or self.warm_done.wait(timeout)
 
 
 class Playground(Panel):
@@ -108,11 +180,9 @@ class Playground(Panel):
         export_path: str | Path = "playground.keras",
         **kwargs,
     ):
-        config = config or TrainConfig(
-            hidden=(8, 8), activation="tanh", learning_rate=0.03, epochs=300, snapshots=60
-        )
-        settings = {"dataset": "moons", "noise": 0.2, "features": ("x1", "x2")}
-        settings.update(data or {})
+        start_settings, start_config = playground_start()
+        config = config or start_config
+        settings = {**start_settings, **(data or {})}
         self.export_path = Path(export_path)
         self.step_button = widgets.Button(description="Step", icon="step-forward")
         self.export_button = widgets.Button(description="Export .keras", icon="download")
