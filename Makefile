@@ -79,7 +79,7 @@ app: $(VENV)/.installed
 
 # `make bench BENCH_ARGS=--classroom`: N students' kernels on this machine (several minutes).
 bench: $(VENV)/.installed-dev
-	$(OFFLINE) $(PY) -m tunelab.bench $(BENCH_ARGS)
+	$(OFFLINE) $(PY) -m tunelab.bench --harness tests/browser/harness.py $(BENCH_ARGS)
 	$(if $(BENCH_ARGS),,$(OFFLINE) $(PY) tests/browser/harness.py)
 
 # The student edition: the lessons without their solution cells (tag `solution`), written

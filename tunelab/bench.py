@@ -8,13 +8,13 @@ Example:
     $ python -m tunelab.bench            # full run (about two minutes)
     $ python -m tunelab.bench --quick    # fewer repeats
     $ python -m tunelab.bench --classroom   # N students' kernels on one machine
-    $ python -m tunelab.bench --browser --before ../before   # in Chromium, and older code
+    $ make bench BENCH_ARGS="--browser --before ../before"   # in Chromium, and older code
 
 What a learner sees in a real browser (key press to new canvas pixels, frames on screen
 during a drag, first visits of the playground's dropdowns, compilations in a scripted
-playground session) is measured by ``tests/browser/harness.py``, which `make bench` runs
-next and ``--browser`` starts: it needs the repository's offline guard and a Chromium, so
-it is not part of the installed package, and ``--browser`` runs it only from a checkout.
+playground session) is measured by the checkout's browser harness, which `make bench` runs
+next and ``--browser --harness PATH`` starts: it needs the repository's offline guard and a
+Chromium, so it is not part of the installed package (`make bench` passes its path).
 """
 
 from __future__ import annotations
@@ -263,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--before", help="with --browser: also measure this older checkout")
     parser.add_argument("--code-root", help="with --browser: measure this checkout's tunelab")
     parser.add_argument("--sections", help="with --browser: which measurements")
+    parser.add_argument("--harness", help="with --browser: the checkout's harness.py")
     args = parser.parse_args(argv)
     if args.browser:
         return bench_browser(args)
@@ -281,15 +282,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-HARNESS = Path(__file__).resolve().parents[1] / "tests" / "browser" / "harness.py"
-
-
 def bench_browser(args: argparse.Namespace) -> int:
     """Run the repository's browser bench in its own process, its rows on our stdout."""
-    if not HARNESS.is_file():
-        emit("browser_bench_skipped", 0, "", reason=f"no {HARNESS} (run it from a checkout)")
+    harness = Path(args.harness) if args.harness else None
+    if harness is None or not harness.is_file():
+        reason = f"no harness at {harness} (run it from a checkout: make bench passes it)"
+        emit("browser_bench_skipped", 0, "", reason=reason)
         return 0
-    command = [sys.executable, str(HARNESS)]
+    command = [sys.executable, str(harness)]
     command += ["--quick"] if args.quick else []
     for flag, value in (("--before", args.before), ("--code-root", args.code_root)):
         command += [flag, value] if value else []
