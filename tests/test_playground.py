@@ -71,3 +71,26 @@ def test_export_writes_a_keras_model_that_predicts_the_same(playground):
     np.testing.assert_allclose(
         model.predict(x, verbose=0)[:, 0], playground.result.predict(x), atol=1e-5
     )
+
+
+def test_the_warm_up_mode_comes_from_the_environment_and_refuses_a_typo(monkeypatch):
+    from tunelab.widgets.controls import Controls
+    from tunelab.widgets.playground import (
+        PlaygroundSession,
+        playground_controls,
+        playground_start,
+        warm_up_mode,
+    )
+
+    assert warm_up_mode() == "neighbours"
+    monkeypatch.setenv("TUNELAB_PLAYGROUND_WARM_UP", "nieghbours")
+    with pytest.raises(ValueError, match="TUNELAB_PLAYGROUND_WARM_UP.*neighbours, current"):
+        Playground()
+    # "current": a real session compiles ahead only what every other panel does (its own
+    # settings), so it asks for no neighbour warm-up.
+    monkeypatch.setenv("TUNELAB_PLAYGROUND_WARM_UP", "current")
+    settings, config = playground_start()
+    session = PlaygroundSession(settings, config, Controls(playground_controls()))
+    session.refresh()
+    assert session.result is not None and session.status_style != "error"
+    assert session.warm_done is None

@@ -7,6 +7,7 @@ a ``.keras`` file, and a precomputed sweep that follows the slider you last drag
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -76,6 +77,23 @@ SHAPE_FIELDS = ("hidden", "features", "activation", "dataset", "batch_size", "va
 #: The sliders the precomputed sweep can follow.
 SWEEP_SLIDERS = ("l2", "l1", "dropout", "learning_rate")
 
+#: How far the playground compiles ahead, read from ``TUNELAB_PLAYGROUND_WARM_UP``:
+#: ``neighbours`` (the default) every shape one move away, ``current`` only the current
+#: settings, as every other panel does. Each compiled shape holds about 20 MB, so on a
+#: shared server a teacher can trade first-click speed for memory and CPU per student.
+WARM_UP_MODES = ("neighbours", "current")
+
+
+def warm_up_mode() -> str:
+    """The playground's warm-up mode from ``TUNELAB_PLAYGROUND_WARM_UP`` (see `WARM_UP_MODES`)."""
+    mode = os.environ.get("TUNELAB_PLAYGROUND_WARM_UP", "neighbours").strip().lower()
+    if mode not in WARM_UP_MODES:
+        raise ValueError(
+            f"Expected TUNELAB_PLAYGROUND_WARM_UP to be one of {', '.join(WARM_UP_MODES)}. "
+            f"Received: {mode!r}"
+        )
+    return mode
+
 
 def playground_start() -> tuple[dict, TrainConfig]:
     """The playground's default dataset settings and `TrainConfig`."""
@@ -121,10 +139,15 @@ class PlaygroundSession(Session):
 
         Single runs of every such move come first (the picture waits for those), then
         the precomputed sweep for each, at every length the followed slider can give it.
-        `wait_warm_up` blocks until it is done (tests, benchmarks).
+        `wait_warm_up` blocks until it is done (tests, benchmarks). With
+        ``TUNELAB_PLAYGROUND_WARM_UP=current`` only the current settings are compiled
+        ahead (`warm_up_mode`).
         """
         warm = getattr(self.engine, "warm_up", None)
         if warm is None or self.result is None:
+            return
+        if warm_up_mode() == "current":
+            super().warm_up()
             return
         try:
             pairs = [(self.data, self.config)]
@@ -180,6 +203,7 @@ class Playground(Panel):
         export_path: str | Path = "playground.keras",
         **kwargs,
     ):
+        warm_up_mode()  # a mistyped TUNELAB_PLAYGROUND_WARM_UP is refused here, not later
         start_settings, start_config = playground_start()
         config = config or start_config
         settings = {**start_settings, **(data or {})}
