@@ -5,11 +5,14 @@ picture the learner has now), and starts no compilation while a foreground `trai
 `sweep` runs (`foreground`), so compiling ahead never competes with a click. A
 foreground call never waits for the queue: it compiles what it needs itself, and the
 worker then finds it compiled and skips it. Each (plan, number of settings, padded sizes)
-is compiled once, by running one epoch on zeros of the same shapes.
+is compiled once, by running one epoch on zeros of the same shapes. At interpreter exit
+the queue is dropped and the compilation in progress is let finish, so the process never
+ends while TensorFlow runs in the thread.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import itertools
 import logging
@@ -34,6 +37,20 @@ _WARM_LOCK = threading.Condition()
 _WARM_THREADS: list[threading.Thread] = []
 # Foreground `_run` calls in progress: the worker starts no compile while one runs.
 _FOREGROUND = [0]
+_STOPPING = [False]  # set at interpreter exit: the worker takes no new item
+
+
+@atexit.register
+def _stop_at_exit(timeout: float = 120.0) -> None:
+    """Drop the queued work and wait for the compilation in progress to finish."""
+    with _WARM_LOCK:
+        _STOPPING[0] = True
+        for _, done in _WARM_REQUESTS:
+            done.set()
+        _WARM_REQUESTS.clear()
+        _WARM_LOCK.notify_all()
+    for thread in list(_WARM_THREADS):
+        thread.join(timeout)
 
 
 @contextlib.contextmanager
@@ -100,6 +117,9 @@ def warm_up(
         done.set()
         return done
     with _WARM_LOCK:
+        if _STOPPING[0]:  # the interpreter is exiting
+            done.set()
+            return done
         _WARM_REQUESTS.append((iter(items), done))
         _WARM_LOCK.notify_all()
         if not any(thread.is_alive() for thread in _WARM_THREADS):
@@ -129,8 +149,10 @@ def _next_warm_item():
     foreground call runs; a request's event is set when its last item is done."""
     with _WARM_LOCK:
         while True:
-            while not _WARM_REQUESTS or _FOREGROUND[0]:
+            while not _STOPPING[0] and (not _WARM_REQUESTS or _FOREGROUND[0]):
                 _WARM_LOCK.wait(timeout=None if not _WARM_REQUESTS else 0.05)
+            if _STOPPING[0]:
+                return None
             items, done = _WARM_REQUESTS[-1]
             item = next(items, None)
             if item is not None:
@@ -141,7 +163,10 @@ def _next_warm_item():
 
 def _warm_worker() -> None:
     while True:
-        data, config, settings = _next_warm_item()
+        item = _next_warm_item()
+        if item is None:  # the interpreter is exiting
+            return
+        data, config, settings = item
         try:
             _warm_one(data, config, settings)
         except Exception:
