@@ -156,10 +156,6 @@ class FigureDrawer:
             for artist in artists:
                 ax.draw_artist(artist)
         canvas.blit(self.figure.bbox)
-        # The canvas now shows every change: not stale, or pyplot's post-execute hook
-        # (IPython runs it after every widget message too) would draw the figure whole.
-        figure = self.figure
-        figure.stale = False
         self.blits += 1
         return "blit"
 
