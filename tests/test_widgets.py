@@ -435,19 +435,3 @@ def test_a_panel_move_blits_the_same_pixels_a_full_draw_gives():
     blitted = np.asarray(canvas.buffer_rgba()).copy()
     canvas.draw()
     np.testing.assert_array_equal(blitted, np.asarray(canvas.buffer_rgba()))
-
-
-def test_a_blitted_move_is_not_followed_by_a_full_draw_in_interactive_mode():
-    plt.ion()  # as in a notebook: pyplot redraws a figure that turns stale
-    try:
-        panel = DropoutPanel(blit=True)
-        canvas = panel.figure.canvas
-        canvas.draw()
-        draws = []
-        canvas.mpl_connect("draw_event", lambda event: draws.append(1))
-        for epoch in (3, 9, 27):
-            panel.epoch_slider.value = epoch
-        assert draws == [] and panel.drawer.blits == 3
-    finally:
-        plt.ioff()
-    assert not matplotlib.is_interactive()

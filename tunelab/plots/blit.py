@@ -19,11 +19,9 @@ the order ``Axes.draw`` draws them, over a background that lacks exactly those a
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-import matplotlib
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
@@ -55,22 +53,6 @@ def can_blit(canvas: Any) -> bool:
 def sends_frames(canvas: Any) -> bool:
     """Whether ``canvas.draw()`` itself sends the picture to a browser (ipympl, webagg)."""
     return hasattr(getattr(canvas, "manager", None), "refresh_all")
-
-
-@contextlib.contextmanager
-def no_auto_draw() -> Iterator[None]:
-    """Changes to artists inside do not ask the canvas for a redraw by themselves.
-
-    pyplot's figures redraw when they turn stale in interactive mode (``draw_idle``, on
-    ipympl a round trip to the browser and a full draw), which would follow every blit
-    with a second, full frame of the same picture. The drawer draws what it changed.
-    """
-    interactive = matplotlib.is_interactive()
-    matplotlib.interactive(False)
-    try:
-        yield
-    finally:
-        matplotlib.interactive(interactive)
 
 
 class FigureDrawer:
@@ -111,21 +93,6 @@ class FigureDrawer:
         """Whether every part promises to change only artists inside its own Axes."""
         return self.blit and all(isinstance(part, Part) for part in self.parts)
 
-    def show(self, view: Any) -> str:
-        """Update every part to ``view`` (``draw=False``) and draw the figure once.
-
-        Returns:
-            ``"blit"`` or ``"full"``, as `draw`.
-
-        Example:
-            >>> drawer.show(View(result=res, data=data, epoch=10))
-            'blit'
-        """
-        with no_auto_draw():
-            for part in self.parts:
-                part.update(view, draw=False)
-            return self.draw()
-
     def draw(self) -> str:
         """Show the parts' current state: ``"blit"`` or ``"full"``, whichever was drawn.
 
@@ -134,10 +101,6 @@ class FigureDrawer:
         so the picture goes out now rather than after a round trip to the browser;
         ``draw_idle`` elsewhere.
         """
-        with no_auto_draw():
-            return self._draw()
-
-    def _draw(self) -> str:
         canvas = self.figure.canvas
         if not self.blittable or self._frame is None or self._frame != self.signature():
             self.full_draws += 1

@@ -140,7 +140,9 @@ class Panel:
         self.layout = widgets.VBox(rows)
 
     def _show(self, view: View) -> None:
-        self.drawer.show(view)
+        for part in self.parts:
+            part.update(view, draw=False)
+        self.drawer.draw()
         self.timeline.follow(view.result)
         self.settings_text.value = self.settings
 
@@ -149,7 +151,10 @@ class Panel:
         if self.result is None:
             return
         try:
-            self.drawer.show(self.session.view(epoch=int(epoch)))
+            view = self.session.view(epoch=int(epoch))
+            for part in self.parts:
+                part.update(view, draw=False)
+            self.drawer.draw()
         except Exception as exc:
             self._set_status(f"{type(exc).__name__}: {exc}", "error")
 
