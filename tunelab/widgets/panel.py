@@ -1,8 +1,7 @@
 """`Panel`: lays out a `Session`'s controls, its figure of plot parts and a status line.
 
 The panel only draws: on every refresh of its session it hands the same `View` to each
-part (``part.update(view, draw=False)``) and draws the figure once, blitting the parts'
-artists over a cached background where the frame has not changed (`FigureDrawer`). A part is
+part (``part.update(view, draw=False)``) and asks the figure for one redraw. A part is
 any class with ``from_view(ax, view, **options)`` and ``update(view, *, draw=True)``
 (`tunelab.plots.Part`), a lesson's own included; built-in ones can be named by a short
 kind (``"boundary"``, ``"loss"`` …).
@@ -20,7 +19,7 @@ import matplotlib.pyplot as plt
 
 from tunelab import plots
 from tunelab.datasets import Dataset
-from tunelab.plots import FigureDrawer, View
+from tunelab.plots import View
 from tunelab.training import TrainConfig, TrainResult
 from tunelab.widgets.controls import Control, Controls
 from tunelab.widgets.parts import PartSpec, build_part
@@ -59,9 +58,6 @@ class Panel:
         title: a heading shown above the controls.
         hidden, locked: fields whose controls are hidden / shown but fixed (teacher mode).
         precompute, sweep_field, engine: passed to the `Session`.
-        blit: redraw a move by blitting the parts' artists over a cached background
-            (`tunelab.plots.FigureDrawer`); None: where the canvas shows blitted frames
-            (ipympl).
 
     Example:
         >>> panel = Panel({"dataset": "moons"}, TrainConfig(hidden=(16, 16)),
@@ -94,7 +90,6 @@ class Panel:
         sweep_field: str | None = None,
         engine: Any = None,
         figsize: tuple[float, float] | None = None,
-        blit: bool | None = None,
     ):
         if isinstance(data, Session):
             self.session = data
@@ -116,7 +111,6 @@ class Panel:
             style={"description_width": "60px"},
         )
         self._build_figure(tuple(plots if parts is None else parts), figsize)
-        self.drawer = FigureDrawer(self.figure, self.parts, blit=blit)
         self.session.observe(self._show)
         self.session.observe_status(self._set_status)
         self.session.refresh(None)
@@ -142,7 +136,7 @@ class Panel:
     def _show(self, view: View) -> None:
         for part in self.parts:
             part.update(view, draw=False)
-        self.drawer.draw()
+        self.figure.canvas.draw_idle()
         self.timeline.follow(view.result)
         self.settings_text.value = self.settings
 
@@ -154,7 +148,7 @@ class Panel:
             view = self.session.view(epoch=int(epoch))
             for part in self.parts:
                 part.update(view, draw=False)
-            self.drawer.draw()
+            self.figure.canvas.draw_idle()
         except Exception as exc:
             self._set_status(f"{type(exc).__name__}: {exc}", "error")
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import math
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -30,11 +29,7 @@ from tunelab.training import engine as default_engine
 from tunelab.training.engine import SWEEP_AXES
 from tunelab.widgets.controls import CONFIG_FIELDS, DATA_FIELDS, Controls
 
-# A move after a pause refreshes as soon as the kernel is free; moves that follow a
-# refresh closely (a drag) wait this long, so that every value message already queued in
-# the kernel is read first and only the newest one is trained and drawn.
 COALESCE_SECONDS = 0.01
-IDLE_SECONDS = 0.1
 DEFAULT_DATA = {
     "dataset": "moons",
     "n_samples": 400,
@@ -160,7 +155,6 @@ class Session:
         self.status_text, self.status_style = "", ""
         self._pending: str | None = None
         self._scheduled = False
-        self._refreshed_at = -math.inf  # when the last widget move's refresh ended
         self.data, self.config = self.resolve(self.controls.values)
         self.controls.observe(self._on_controls)
 
@@ -244,12 +238,7 @@ class Session:
             listener(text, style)
 
     def request(self, changed: str) -> None:
-        """A move of ``changed``: inside a kernel only the newest move of a burst refreshes.
-
-        The refresh runs once the kernel has handled the messages in hand: at once after a
-        pause, `COALESCE_SECONDS` later during a drag, so a drag never builds a backlog of
-        stale pictures and its last position is always the one drawn.
-        """
+        """A move of ``changed``: inside a kernel only the newest move of a burst refreshes."""
         loop = self.event_loop or kernel_loop()
         if loop is None:
             self.refresh(changed)
@@ -257,8 +246,7 @@ class Session:
         self._pending = changed if self._pending in (None, changed) else "*"
         if not self._scheduled:
             self._scheduled = True
-            idle = time.perf_counter() - self._refreshed_at > IDLE_SECONDS
-            loop.call_later(0 if idle else COALESCE_SECONDS, self._flush)
+            loop.call_later(COALESCE_SECONDS, self._flush)
 
     def refresh(
         self, changed: str | None = None, *, from_code: bool = False, ahead_later: bool = False
@@ -353,10 +341,7 @@ class Session:
     def _flush(self) -> None:
         changed, self._pending, self._scheduled = self._pending, None, False
         if changed is not None:
-            try:
-                self.refresh(changed, ahead_later=self.show_first)
-            finally:
-                self._refreshed_at = time.perf_counter()
+            self.refresh(changed, ahead_later=self.show_first)
 
     def _notify(self) -> None:
         view = self.view()
