@@ -30,7 +30,6 @@ from tunelab.datasets import DATASET_NAMES, load_dataset  # noqa: E402
 from tunelab.plots import (  # noqa: E402
     AccuracyCurves,
     DecisionBoundary,
-    FigureDrawer,
     LossCurves,
     LossSurface,
     NeuronThumbnails,
@@ -42,11 +41,9 @@ from tunelab.plots import (  # noqa: E402
     View,
     WeightHistogram,
     boundary_part_for,
-    can_blit,
     new_figure,
     show_datasets,
 )
-from tunelab.plots.curves import steady_limits  # noqa: E402
 from tunelab.training import TrainConfig, sweep, train  # noqa: E402
 from tunelab.training.schedules import ExponentialDecay, StepDecay  # noqa: E402
 
@@ -621,61 +618,6 @@ def test_draw_false_defers_every_part_draw_without_marking_the_figure(moons_runs
     assert not [name for name in vars(fig) if "tunelab" in name]
     parts[0].update(moons_runs[1])
     assert len(draws) == 1
-
-
-def pixels(fig) -> np.ndarray:
-    """What the canvas holds now (Agg's buffer), as an array."""
-    return np.asarray(fig.canvas.buffer_rgba()).copy()
-
-
-def test_a_blitted_frame_is_the_frame_a_full_draw_gives(moons, moons_runs):
-    # No layout engine: constrained layout moves the Axes by a fraction of a pixel on
-    # each of its first passes, so two full draws in a row can differ by antialiasing.
-    fig, axes = new_figure(1, 2, layout=None)
-    parts = [DecisionBoundary(axes[0], moons, moons_runs[0]), LossCurves(axes[1], moons_runs[0])]
-    drawer = FigureDrawer(fig, parts, blit=True)
-    assert not can_blit(fig.canvas)  # Agg alone has no screen: panels draw it whole
-    fig.canvas.draw()
-    draws = count_draws(fig)
-    for epoch in (0, 10, 25):  # the frame stays: the image and the cursor change
-        view = View(result=moons_runs[1], epoch=epoch)
-        for part in parts:
-            part.update(view, draw=False)
-        assert drawer.draw() == "blit"
-        blitted = pixels(fig)
-        assert not draws  # no full draw was needed
-        fig.canvas.draw()
-        draws.clear()
-        np.testing.assert_array_equal(blitted, pixels(fig))
-    assert drawer.blits == 3 and drawer.full_draws == 0
-
-
-def test_the_drawer_draws_whole_when_the_frame_changed(moons, moons_runs):
-    fig, axes = new_figure(1, 2)
-    parts = [DecisionBoundary(axes[0], moons, moons_runs[0]), LossCurves(axes[1], moons_runs[0])]
-    drawer = FigureDrawer(fig, parts, blit=True)
-    assert drawer.draw() == "full"  # nothing drawn yet: no frame to blit into
-    parts[0].update(View(result=moons_runs[0], epoch=3), draw=False)
-    assert drawer.draw() == "blit"
-    parts[1].ax.set_ylim(0, 50)  # the frame moved: its ticks must be drawn again
-    draws = count_draws(fig)
-    assert drawer.draw() == "full" and len(draws) == 1
-    assert drawer.draw() == "blit"
-    fig.set_size_inches(9, 3.5)  # a new size: a new background
-    assert drawer.draw() == "full"
-    others = FigureDrawer(fig, [*parts, SimpleNamespace(ax=axes[0])], blit=True)
-    assert not others.blittable  # a plot kind that is not a Part may change anything
-    assert FigureDrawer(fig, parts).blit is False  # Agg: drawn whole by default
-
-
-def test_loss_axis_limits_hold_still_while_the_curves_fit():
-    assert steady_limits((0.0, 1.0), 0.05, 0.7) == (0.0, 1.0)
-    assert steady_limits((0.0, 1.0), 0.05, 0.3) == (0.0, 0.4)  # less than half: shrink
-    assert steady_limits((0.0, 1.0), 0.05, 1.3) == (0.0, 1.5)  # out of the frame: grow
-    assert steady_limits((0.01, 1.0), 0.02, 0.5, log=True) == (0.01, 1.0)
-    assert steady_limits((0.01, 1.0), 0.002, 0.5, log=True) == (0.001, 1.0)
-    low, high = steady_limits((0.0, 1.0), -0.2, 0.5)
-    assert low <= -0.2 and high >= 0.5
 
 
 # ----------------------------------------------------------------------------------------

@@ -10,8 +10,7 @@ need (result, data, epoch, sweep, threshold); a bare `TrainResult` stands for
 
 No NaN or infinity ever reaches an artist, and the parts never import TensorFlow.
 
-Modules, one per family: `base` (View, Part, colours, new_figure), `blit` (FigureDrawer:
-one redraw per move, blitted when only the parts' artists changed), `boundary`,
+Modules, one per family: `base` (View, Part, colours, new_figure), `boundary`,
 `regression`, `curves`, `weights`, `schedule`, `surface`, `sweep`, `grid`.
 
 Example:
@@ -29,7 +28,6 @@ from tunelab.plots.base import (
     View,
     new_figure,
 )
-from tunelab.plots.blit import FigureDrawer, can_blit
 from tunelab.plots.boundary import DecisionBoundary, boundary_part_for
 from tunelab.plots.curves import AccuracyCurves, LossCurves
 from tunelab.plots.grid import SmallMultiples, show_datasets
@@ -49,7 +47,6 @@ __all__ = [
     "AccuracyCurves",
     "BestSoFar",
     "DecisionBoundary",
-    "FigureDrawer",
     "LandscapeMap",
     "LossCurves",
     "LossSurface",
@@ -62,7 +59,6 @@ __all__ = [
     "View",
     "WeightHistogram",
     "boundary_part_for",
-    "can_blit",
     "new_figure",
     "show_datasets",
 ]
