@@ -50,9 +50,18 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Three pytest processes, each starting with a fresh TensorFlow: the browser tests, the
+# unit and widget tests, then the lessons under nbval. One process for all of them would
+# hold several hundred XLA executables by the end; a process per part keeps each part's
+# failures its own. All three run even if one fails; the target fails if any did.
 test: lint
-	$(OFFLINE) $(PY) -m pytest tests notebooks --ignore=tests/hub --nbval-lax --nbval-current-env \
-		$(PYTEST_ARGS)
+	@status=0; \
+	$(OFFLINE) $(PY) -m pytest tests/browser $(PYTEST_ARGS) || status=1; \
+	$(OFFLINE) $(PY) -m pytest tests --ignore=tests/browser --ignore=tests/hub $(PYTEST_ARGS) \
+		|| status=1; \
+	$(OFFLINE) $(PY) -m pytest notebooks --nbval-lax --nbval-current-env $(PYTEST_ARGS) \
+		|| status=1; \
+	exit $$status
 
 unit: $(VENV)/.installed-dev
 	$(OFFLINE) $(PY) -m pytest tests --ignore=tests/browser --ignore=tests/hub $(PYTEST_ARGS)
