@@ -50,21 +50,32 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# Three pytest processes, each starting with a fresh TensorFlow: the browser tests, the
-# unit and widget tests, then the lessons under nbval. One process for all of them would
-# hold several hundred XLA executables by the end; a process per part keeps each part's
-# failures its own. All three run even if one fails; the target fails if any did.
+# Five pytest processes, each starting with a fresh TensorFlow: the browser tests; the
+# unit and widget tests in three groups; the lessons under nbval. XLA keeps every
+# compiled shape's code for the life of a process, and Linux caps a process's memory
+# mappings (tunelab/training/mappings.py): the whole suite in one process compiles more
+# shapes than fit. The two full playground warm-ups and the fuzzing each get a process;
+# every process prints the share of the cap it used. All parts run even if one fails.
+UNIT_HEAVY := tests/test_compiles.py tests/test_padding.py
+UNIT_FUZZ := tests/test_robustness.py
 test: lint
 	@status=0; \
 	$(OFFLINE) $(PY) -m pytest tests/browser $(PYTEST_ARGS) || status=1; \
-	$(OFFLINE) $(PY) -m pytest tests --ignore=tests/browser --ignore=tests/hub $(PYTEST_ARGS) \
-		|| status=1; \
+	$(OFFLINE) $(PY) -m pytest $(UNIT_HEAVY) $(PYTEST_ARGS) || status=1; \
+	$(OFFLINE) $(PY) -m pytest $(UNIT_FUZZ) $(PYTEST_ARGS) || status=1; \
+	$(OFFLINE) $(PY) -m pytest tests --ignore=tests/browser --ignore=tests/hub \
+		$(foreach f,$(UNIT_HEAVY) $(UNIT_FUZZ),--ignore=$(f)) $(PYTEST_ARGS) || status=1; \
 	$(OFFLINE) $(PY) -m pytest notebooks --nbval-lax --nbval-current-env $(PYTEST_ARGS) \
 		|| status=1; \
 	exit $$status
 
 unit: $(VENV)/.installed-dev
-	$(OFFLINE) $(PY) -m pytest tests --ignore=tests/browser --ignore=tests/hub $(PYTEST_ARGS)
+	@status=0; \
+	$(OFFLINE) $(PY) -m pytest $(UNIT_HEAVY) $(PYTEST_ARGS) || status=1; \
+	$(OFFLINE) $(PY) -m pytest $(UNIT_FUZZ) $(PYTEST_ARGS) || status=1; \
+	$(OFFLINE) $(PY) -m pytest tests --ignore=tests/browser --ignore=tests/hub \
+		$(foreach f,$(UNIT_HEAVY) $(UNIT_FUZZ),--ignore=$(f)) $(PYTEST_ARGS) || status=1; \
+	exit $$status
 
 browser: $(VENV)/.installed-dev
 	$(OFFLINE) $(PY) -m pytest tests/browser -v $(PYTEST_ARGS)

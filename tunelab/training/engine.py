@@ -82,12 +82,14 @@ from tunelab.training.compiled import (
     Plan,
     compile_count,
     function_for,
+    is_compiled,
     note_compiled,
     trace_count,
 )
 from tunelab.training.config import TrainConfig
 from tunelab.training.dropout import apply_dropout, hidden_activations
 from tunelab.training.inputs import arguments, blowup_loss, check_data, grid_points, initial_tensors
+from tunelab.training.mappings import room_to_compile, too_many_compiled
 from tunelab.training.padding import size_class
 from tunelab.training.result import METRICS, TrainResult
 from tunelab.training.warmup import foreground, warm_up
@@ -176,6 +178,8 @@ def _run_now(data: Dataset, wanted: list[TrainConfig], requested: int) -> list[T
     inits = [[w[k] for w in real] for k in range(len(configs))]
     blowup = np.array([blowup_loss(data, w, base.activation) for w in inits], np.float32)
     args, snap_epochs = arguments(plan, data, configs, init, blowup, base.epochs)
+    if not is_compiled(plan.shape_key(len(configs))) and not room_to_compile():
+        raise too_many_compiled(compile_count())  # instead of a crash (see `mappings`)
     start = time.perf_counter()
     out = fn(*args)
     out = {

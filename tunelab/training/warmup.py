@@ -25,6 +25,7 @@ from tunelab.datasets import Dataset
 from tunelab.training.compiled import function_for, is_compiled, note_compiled
 from tunelab.training.config import TrainConfig
 from tunelab.training.inputs import arguments, check_data
+from tunelab.training.mappings import room_to_compile
 from tunelab.training.padding import size_class
 from tunelab.training.plan import Plan
 
@@ -38,6 +39,8 @@ _WARM_THREADS: list[threading.Thread] = []
 # Foreground `_run` calls in progress: the worker starts no compile while one runs.
 _FOREGROUND = [0]
 _STOPPING = [False]  # set at interpreter exit: the worker takes no new item
+# The share of the process's memory-mapping cap the warm-up may fill (`mappings`).
+WARM_SHARE = 0.6
 
 
 @atexit.register
@@ -182,6 +185,9 @@ def _warm_one(data: Dataset, config: TrainConfig, settings: int) -> None:
     plan = Plan(data, config)
     shape = plan.shape_key(settings)
     if is_compiled(shape):
+        return
+    if not room_to_compile(share=WARM_SHARE):  # leave the rest to the learner's own moves
+        LOG.info("warm_up stops: this process is near its cap on memory mappings")
         return
     init = []
     for fan_in, fan_out in plan.layout.real_shapes():
