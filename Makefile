@@ -58,23 +58,21 @@ lint: $(VENV)/.installed-dev
 # every process prints the share of the cap it used. All parts run even if one fails.
 UNIT_HEAVY := tests/test_compiles.py tests/test_padding.py
 UNIT_FUZZ := tests/test_robustness.py
+UNIT_RUNS := $(OFFLINE) $(PY) -m pytest $(UNIT_HEAVY) $(PYTEST_ARGS) || status=1; \
+	$(OFFLINE) $(PY) -m pytest $(UNIT_FUZZ) $(PYTEST_ARGS) || status=1; \
+	$(OFFLINE) $(PY) -m pytest tests --ignore=tests/browser --ignore=tests/hub \
+		$(foreach f,$(UNIT_HEAVY) $(UNIT_FUZZ),--ignore=$(f)) $(PYTEST_ARGS) || status=1;
 test: lint
 	@status=0; \
 	$(OFFLINE) $(PY) -m pytest tests/browser $(PYTEST_ARGS) || status=1; \
-	$(OFFLINE) $(PY) -m pytest $(UNIT_HEAVY) $(PYTEST_ARGS) || status=1; \
-	$(OFFLINE) $(PY) -m pytest $(UNIT_FUZZ) $(PYTEST_ARGS) || status=1; \
-	$(OFFLINE) $(PY) -m pytest tests --ignore=tests/browser --ignore=tests/hub \
-		$(foreach f,$(UNIT_HEAVY) $(UNIT_FUZZ),--ignore=$(f)) $(PYTEST_ARGS) || status=1; \
+	$(UNIT_RUNS) \
 	$(OFFLINE) $(PY) -m pytest notebooks --nbval-lax --nbval-current-env $(PYTEST_ARGS) \
 		|| status=1; \
 	exit $$status
 
 unit: $(VENV)/.installed-dev
 	@status=0; \
-	$(OFFLINE) $(PY) -m pytest $(UNIT_HEAVY) $(PYTEST_ARGS) || status=1; \
-	$(OFFLINE) $(PY) -m pytest $(UNIT_FUZZ) $(PYTEST_ARGS) || status=1; \
-	$(OFFLINE) $(PY) -m pytest tests --ignore=tests/browser --ignore=tests/hub \
-		$(foreach f,$(UNIT_HEAVY) $(UNIT_FUZZ),--ignore=$(f)) $(PYTEST_ARGS) || status=1; \
+	$(UNIT_RUNS) \
 	exit $$status
 
 browser: $(VENV)/.installed-dev

@@ -4,8 +4,9 @@ Each compiled shape of the training loop is loaded by XLA's CPU runtime as about
 small pieces of machine code, each in its own three memory mappings (code, constants,
 data): measured, 330–400 mappings per compiled shape on TensorFlow 2.21. Linux caps a
 process at ``vm.max_map_count`` mappings (65,530 by default), and a process that reaches
-the cap does not get an error: the next compilation crashes it (a segmentation fault). So
-a kernel holds roughly 150 compiled shapes at most, whatever its memory.
+the cap does not get an error: the next compilation aborts it ("LLVM ERROR: Unable to
+allocate section memory!") or crashes it. So a kernel holds roughly 150 compiled shapes
+at most, whatever its memory.
 
 The engine asks `room_to_compile` before it compiles a new shape: the foreground refuses
 with a clear message instead of crashing the kernel, and the background warm-up stops
