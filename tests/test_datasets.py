@@ -399,7 +399,7 @@ def test_write_frozen_csv_round_trips(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Transforms (lesson 07) and the polynomial features (lesson 03)
+# Transforms (lessons 08 and 09) and the polynomial features (lesson 03)
 
 
 def test_augment_keeps_originals_first_and_labels() -> None:

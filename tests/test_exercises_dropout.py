@@ -1,4 +1,4 @@
-"""Lesson 05's self-checks: right answers pass, wrong ones explain, None is not an error."""
+"""Lesson 06's self-checks: right answers pass, wrong ones explain, None is not an error."""
 
 from __future__ import annotations
 

@@ -40,3 +40,11 @@ def test_adam_first_step_check_agrees_with_the_engine():
     sgd_path = train(poly, sgd).path
     assert ex.check_adam_first_step(float(sgd_path[1, 0] - sgd_path[0, 0])).passed is False
     assert ex.check_adam_first_step(0.03).passed is False
+
+
+def test_steps_check():
+    assert ex.check_steps(None).passed is None and "Not answered" in ex.check_steps(None).message
+    assert ex.check_steps(1200).passed
+    floor = ex.check_steps(900)
+    assert floor.passed is False and "last" in floor.message
+    assert ex.check_steps(300).passed is False

@@ -1,4 +1,4 @@
-"""Lesson 06's self-checks: each says right or wrong, and why, and never raises."""
+"""Lesson 07's self-checks: each says right or wrong, and why, and never raises."""
 
 from __future__ import annotations
 

@@ -171,7 +171,7 @@ def test_fit_linear_matches_least_squares_and_ridge():
     w, b = measures.fit_linear(x, y)
     solution = np.linalg.lstsq(np.column_stack([x, np.ones(30)]), y, rcond=None)[0]
     np.testing.assert_allclose([*w, b], solution, atol=1e-10)
-    # Lesson 07's exercise 2: mean loss + λ·Σw² has Ridge's minimizer with alpha = n·λ.
+    # Lesson 08's exercise 1: mean loss + λ·Σw² has Ridge's minimizer with alpha = n·λ.
     w, b = measures.fit_linear(x, y, l2=0.09)
     ridge = Ridge(alpha=30 * 0.09).fit(x, y)
     np.testing.assert_allclose(w, ridge.coef_, atol=1e-8)

@@ -167,7 +167,7 @@ def test_the_small_weight_threshold_is_the_engines():
 
 
 # ---------------------------------------------------------------------------------------------
-# The measurements lessons 03 and 07 print: loss on chosen points, per-class scores
+# The measurements lessons 03 and 09 print: loss on chosen points, per-class scores
 
 IMBALANCED = TrainConfig(hidden=(8,), learning_rate=0.03, epochs=60)
 

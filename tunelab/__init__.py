@@ -51,11 +51,13 @@ LESSONS = (
     ("01_gradient_descent", "Full-batch, stochastic and mini-batch descent; the learning rate"),
     ("02_optimizers_and_schedules", "Momentum, Adam; step, exponential, cosine, warm-up schedules"),
     ("03_overfitting", "Capacity, data size, noise; the train/validation gap; early stopping"),
-    ("04_l1_l2", "L1 vs L2; sparsity; the λ convention; weight decay vs L2 with Adam"),
-    ("05_dropout", "The dropout rate; inverted scaling; dropout with L2"),
-    ("06_hyperparameter_search", "Grid, random and Bayesian search at equal budget"),
-    ("07_data_remedies", "More data, noise augmentation, class imbalance, batch size"),
-    ("08_playground", "Every knob together; Play/Step/Reset; shareable settings"),
+    ("04_penalties", "What a penalty does: λ, the validation curve, L1/L2 geometry, sparsity"),
+    ("05_penalties_in_code", "The λ convention, kernel_regularizer, gradients, AdamW"),
+    ("06_dropout", "The dropout rate; inverted scaling; dropout with L2"),
+    ("07_hyperparameter_search", "Grid, random and Bayesian search; cross-validation"),
+    ("08_data_remedies", "More data; noise and Keras augmentation layers"),
+    ("09_class_imbalance", "Per-class metrics, class weights, threshold, resampling"),
+    ("10_playground", "Every knob together; Play/Step/Reset; shareable settings"),
 )
 
 __all__ = [

@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--students", default="1,2,4,8", help="with --classroom: the Ns")
     parser.add_argument("--moves", type=int, default=20, help="with --classroom: per student")
-    parser.add_argument("--lesson", default="05_dropout.ipynb", help="with --classroom")
+    parser.add_argument("--lesson", default="06_dropout.ipynb", help="with --classroom")
     parser.add_argument("--notebooks", default="notebooks", help="with --classroom: lessons")
     parser.add_argument(
         "--browser", action="store_true", help="only the browser bench (a checkout's harness)"

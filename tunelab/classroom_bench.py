@@ -34,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LESSON = "05_dropout.ipynb"
+LESSON = "06_dropout.ipynb"
 PANEL_CODE = "classroom_panel = tl.widgets.DropoutPanel()\nclassroom_panel"
 SLIDER_LABEL = "Dropout rate p"
 DRAG_STEP_S = 0.06

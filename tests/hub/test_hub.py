@@ -36,7 +36,7 @@ LOCAL_PROXY = ROOT / ".venv" / "node" / "node_modules" / ".bin" / "configurable-
 STUDENTS = ("ada", "grace", "alan")
 PASSWORD = "class-of-thirty"
 # The install check and the datasets, then a lesson that trains: panels, sweeps, checks.
-LESSONS = ("tunelab/notebooks/00_start_here.ipynb", "tunelab/notebooks/05_dropout.ipynb")
+LESSONS = ("tunelab/notebooks/00_start_here.ipynb", "tunelab/notebooks/06_dropout.ipynb")
 CHECK_MARK = "# NBVAL_CHECK_OUTPUT"
 CELL_TIMEOUT = 300
 

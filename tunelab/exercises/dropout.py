@@ -1,4 +1,4 @@
-"""Lesson 05 (dropout): self-checks for its exercises.
+"""Lesson 06 (dropout): self-checks for its exercises.
 
 Example:
     >>> from tunelab.exercises import dropout as ex

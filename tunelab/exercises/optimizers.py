@@ -7,11 +7,19 @@ Example:
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from tunelab.exercises import Feedback
 from tunelab.exercises._answers import close, number
 from tunelab.training import schedules
 
-__all__ = ["check_adam_first_step", "check_exponential_schedule", "check_inverse_time"]
+__all__ = [
+    "check_adam_first_step",
+    "check_exponential_schedule",
+    "check_inverse_time",
+    "check_steps",
+]
 
 # Exercise 1: InverseTimeDecay(decay_steps=10, decay_rate=1.0) from α₀ = 0.1, at step 30.
 _INVERSE_TIME = {"learning_rate": 0.1, "decay_steps": 10, "decay_rate": 1.0, "step": 30}
@@ -112,3 +120,34 @@ def check_adam_first_step(answer: object) -> Feedback:
     else:
         hint = "Read result.path[1] − result.path[0] for Adam at α = 0.3."
     return Feedback(False, f"Not quite: {value:g}. {hint}")
+
+
+def check_steps(answer: Any, n: int = 320, batch_size: int = 100, epochs: int = 300) -> Feedback:
+    """Exercise 4: optimizer steps in ``epochs`` epochs of ``n`` examples at ``batch_size``.
+
+    Example:
+        >>> check_steps(1200, n=320, batch_size=100, epochs=300).passed
+        True
+    """
+    if answer is None:
+        return Feedback.unanswered(
+            "Steps per epoch = ceil(n / batch size); the last batch is smaller."
+        )
+    value = number(answer)
+    if value is None:
+        return Feedback(False, f"Expected a whole number of steps. Received: {answer!r}")
+    per_epoch = math.ceil(n / batch_size)
+    right = per_epoch * epochs
+    if value == right:
+        return Feedback(
+            True,
+            f"Right: ceil({n} / {batch_size}) = {per_epoch} steps per epoch (the last batch has "
+            f"{n - (per_epoch - 1) * batch_size} examples), so {right} steps in {epochs} epochs. "
+            f"Full batch would take {epochs}.",
+        )
+    if value == (n // batch_size) * epochs:
+        return Feedback(
+            False,
+            "Close: the engine (like Keras) does not drop the last, smaller batch; round up.",
+        )
+    return Feedback(False, "Not quite: count the batches in one epoch, then multiply.")

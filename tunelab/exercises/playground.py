@@ -1,4 +1,4 @@
-"""Lesson 08 (the playground): self-checks for its exercises.
+"""Lesson 10 (the playground): self-checks for its exercises.
 
 Example:
     >>> from tunelab.exercises import playground as ex

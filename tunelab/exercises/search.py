@@ -1,4 +1,4 @@
-"""Self-checks for lesson 06 (hyperparameter search); they never raise for a wrong answer.
+"""Self-checks for lesson 07 (hyperparameter search); they never raise for a wrong answer.
 
 The search machinery the lesson runs (landscapes, grid / random / Bayesian search, the
 KerasTuner and scikit-learn adapters) lives in `tunelab.search`, its plots in

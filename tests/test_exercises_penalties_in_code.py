@@ -1,10 +1,10 @@
-"""Lesson 04's self-checks: right answers pass, common mistakes get told why."""
+"""Lesson 05's self-checks: right answers pass, common mistakes get told why."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from tunelab.exercises import regularization as ex
+from tunelab.exercises import penalties_in_code as ex
 
 
 def test_keras_strength_check():
@@ -15,15 +15,6 @@ def test_keras_strength_check():
         verdict = ex.check_keras_strength(wrong)
         assert not verdict.passed and why in verdict.message
     assert not ex.check_keras_strength("half").passed
-
-
-def test_sklearn_c_check():
-    assert ex.check_sklearn_c(None).passed is None
-    assert ex.check_sklearn_c(0.25).passed
-    assert "½" in ex.check_sklearn_c(0.125).message
-    assert "inverse" in ex.check_sklearn_c(4.0).message
-    assert "n examples" in ex.check_sklearn_c(50.0).message
-    assert not ex.check_sklearn_c(-1).passed
 
 
 def test_penalty_gradient_check_compares_with_autodiff():
