@@ -55,13 +55,19 @@ lint: $(VENV)/.installed-dev
 # compiled shape's code for the life of a process, and Linux caps a process's memory
 # mappings (tunelab/training/mappings.py): the whole suite in one process compiles more
 # shapes than fit. The two full playground warm-ups and the fuzzing each get a process;
-# every process prints the share of the cap it used. All parts run even if one fails.
+# every process prints the share of the cap it used. The warm-ups mostly wait on XLA's
+# compiler, one core's work, so they run beside the other two groups on the second core;
+# their report is printed when they end. All parts run even if one fails.
 UNIT_HEAVY := tests/test_compiles.py tests/test_padding.py
 UNIT_FUZZ := tests/test_robustness.py
-UNIT_RUNS := $(OFFLINE) $(PY) -m pytest $(UNIT_HEAVY) $(PYTEST_ARGS) || status=1; \
+HEAVY_LOG := .pytest-warm-ups.log
+UNIT_RUNS := ( $(OFFLINE) $(PY) -m pytest $(UNIT_HEAVY) $(PYTEST_ARGS) >$(HEAVY_LOG) 2>&1; \
+		echo $$? >$(HEAVY_LOG).rc ) & \
 	$(OFFLINE) $(PY) -m pytest $(UNIT_FUZZ) $(PYTEST_ARGS) || status=1; \
 	$(OFFLINE) $(PY) -m pytest tests --ignore=tests/browser --ignore=tests/hub \
-		$(foreach f,$(UNIT_HEAVY) $(UNIT_FUZZ),--ignore=$(f)) $(PYTEST_ARGS) || status=1;
+		$(foreach f,$(UNIT_HEAVY) $(UNIT_FUZZ),--ignore=$(f)) $(PYTEST_ARGS) || status=1; \
+	wait; echo "== $(UNIT_HEAVY)"; cat $(HEAVY_LOG); \
+	[ "$$(cat $(HEAVY_LOG).rc)" = 0 ] || status=1; rm -f $(HEAVY_LOG) $(HEAVY_LOG).rc;
 test: lint
 	@status=0; \
 	$(OFFLINE) $(PY) -m pytest tests/browser $(PYTEST_ARGS) || status=1; \
