@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 
 from tunelab.exercises import Feedback
-from tunelab.exercises._answers import close, number
+from tunelab.exercises._answers import close, number, pair
 
-__all__ = ["check_keras_strength", "check_penalty_gradient"]
+__all__ = ["check_adam_first_step", "check_keras_strength", "check_penalty_gradient"]
 
 
 def check_keras_strength(answer: Any) -> Feedback:
@@ -111,4 +111,99 @@ def check_penalty_gradient(fn: Callable[..., Any] | None) -> Feedback:
         True,
         "Right: l1·sign(w) + 2·l2·w, the same as tf.GradientTape finds (for w ≠ 0; at w = 0 "
         "|w| has no derivative and TensorFlow uses 0).",
+    )
+
+
+#: Exercise 3: one weight, its data gradient, the learning rate, λ (Adam + L2) and d (AdamW).
+FIRST_STEP = {"w": 2.0, "g": 0.1, "learning_rate": 0.01, "l2": 0.05, "weight_decay": 0.1}
+
+
+def _adam_first_step(w: float, g: float, learning_rate: float, weight_decay: float = 0.0) -> float:
+    """Keras's first Adam step (default betas and epsilon), after its decoupled decay."""
+    beta_1, beta_2, epsilon = 0.9, 0.999, 1e-7
+    w = w - w * weight_decay * learning_rate  # Keras decays before the step
+    alpha = learning_rate * np.sqrt(1 - beta_2) / (1 - beta_1)
+    m, v = (1 - beta_1) * g, (1 - beta_2) * g**2
+    return float(w - alpha * m / (np.sqrt(v) + epsilon))
+
+
+def check_adam_first_step(answer: Any) -> Feedback:
+    """Exercise 3: (w after one Adam step on loss + L2, w after one AdamW step), fresh state.
+
+    The weight is w = 2.0 with data gradient g = 0.1 and learning rate α = 0.01; Adam
+    minimizes loss + λ·w² with λ = 0.05, AdamW the loss alone with decay d = 2λ = 0.1.
+    Either order of AdamW's decay and step is accepted (the two differ by α²·d = 1e-5).
+
+    Example:
+        >>> check_adam_first_step((1.99, 1.988)).passed
+        True
+    """
+    if answer is None:
+        return Feedback.unanswered(
+            "Give a pair (w after Adam on loss + L2, w after AdamW). Adam's first step "
+            "divides the gradient by its own size."
+        )
+    values = pair(answer)
+    if values is None:
+        return Feedback(
+            False, f"Expected a pair of numbers such as (1.5, 1.5). Received: {answer!r}"
+        )
+    w, g, lr = FIRST_STEP["w"], FIRST_STEP["g"], FIRST_STEP["learning_rate"]
+    lam, d = FIRST_STEP["l2"], FIRST_STEP["weight_decay"]
+    adam_l2 = _adam_first_step(w, g + 2 * lam * w, lr)
+    adamw = _adam_first_step(w, g, lr, weight_decay=d)
+
+    def near(value: float, target: float) -> bool:
+        return abs(value - target) < 1e-4
+
+    got_l2, got_w = values
+    if near(got_l2, adamw) and near(got_w, adam_l2):
+        return Feedback(False, "Not quite: the two are swapped. The pair is (Adam + L2, AdamW).")
+    sgd = w - lr * (g + 2 * lam * w)
+    if near(got_l2, sgd):
+        return Feedback(
+            False,
+            f"Not quite: {sgd:g} is gradient descent's step w − α·(g + 2λw). Adam divides the "
+            "gradient, penalty included, by √v̂, its own size: on the first step √v̂ = |g + 2λw|.",
+        )
+    if near(got_l2, adamw):
+        return Feedback(
+            False,
+            "Not quite: that shrinks w by α·2λ·w outside the gradient, which is AdamW's "
+            "decoupled decay. With L2 the penalty's gradient 2λw is added to g and divided "
+            "by √v̂ with it.",
+        )
+    if not near(got_l2, adam_l2):
+        return Feedback(
+            False,
+            "Not quite: for Adam + L2, the gradient is g + 2λw = 0.3 and Adam's first step is "
+            "α·m̂/(√v̂ + ε) with m̂ = 0.3 and √v̂ = 0.3.",
+        )
+    if near(got_w, adam_l2):
+        return Feedback(
+            False,
+            "Not quite: AdamW also decays the weight, w ← w − α·d·w, beside the Adam step on g. "
+            "Your second number has no decay in it.",
+        )
+    if near(got_w, w * (1 - d) - lr):
+        return Feedback(
+            False,
+            "Not quite: Keras multiplies the decay by the learning rate, w ← w − α·d·w, so one "
+            "step shrinks w by α·d = 0.1 %, not by d = 10 %.",
+        )
+    if near(got_w, w * (1 - lr * d) - lr * g):
+        return Feedback(
+            False,
+            "Not quite: w·(1 − α·d) − α·g is the decay followed by gradient descent's step. "
+            "Adam's first step on g is α·m̂/(√v̂ + ε) ≈ α, because √v̂ = |g|.",
+        )
+    after = (w - lr) * (1 - lr * d)  # the step first, then the decay
+    return Feedback.judge(
+        near(got_w, adamw) or near(got_w, after),
+        f"Right: Adam divides g + 2λw by its own size, so its first step is α = 0.01 whatever "
+        f"λ is: w = {adam_l2:.4f}, exactly as with no penalty. AdamW shrinks w by α·d·w = "
+        f"0.002 (Keras decays before the step), then steps α on the data gradient: "
+        f"w = {adamw:.4f}. Under Adam, L2 with λ and decay d = 2λ are different methods.",
+        "Not quite: for AdamW, decay first, w·(1 − α·d), then take Adam's first step on g "
+        "alone, α·m̂/(√v̂ + ε) with m̂ = g and √v̂ = |g|.",
     )
