@@ -77,3 +77,8 @@ def test_check_l1_search(cancer):
 
     unfitted = GridSearchCV(LogisticRegression(), {"C": [1.0]})
     assert "fit" in ex.check_l1_search(unfitted).message
+
+
+def test_a_right_expected_improvement_points_back_to_the_lessons_figure():
+    message = ex.check_expected_improvement(tl.search.expected_improvement).message
+    assert "exploring" in message and "section 2" in message

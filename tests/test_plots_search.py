@@ -161,3 +161,93 @@ def test_search_and_its_plots_import_without_tensorflow():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_posterior_slice_draws_the_model_its_trials_and_the_next_trial():
+    from tunelab.plots.search import PosteriorSlice
+
+    x = np.geomspace(1e-4, 1.0, 41)
+    mean, std = np.linspace(0.6, 0.3, 41), np.full(41, 0.05)
+    ei = search.expected_improvement(mean, std, 0.32)
+    fig, axes = plt.subplots(2, 1)
+    part = PosteriorSlice(
+        axes, x, mean, std, ei, trials=([1e-3, 0.1], [0.5, 0.32]), next_value=0.5,
+        truth=(x[::10], mean[::10]),
+    )  # fmt: skip
+    np.testing.assert_allclose(part.mean_line.get_ydata(), mean)
+    np.testing.assert_allclose(part.ei_line.get_ydata(), ei)
+    band = part.band.get_paths()[0].vertices[:, 1]
+    assert band.min() == pytest.approx(mean.min() - 0.1) and band.max() == pytest.approx(0.7)
+    np.testing.assert_allclose(part.trial_points.get_offsets(), [[1e-3, 0.5], [0.1, 0.32]])
+    assert part.best_line.get_ydata()[0] == 0.32
+    assert [line.get_xdata()[0] for line in part.next_lines] == [0.5, 0.5]
+    assert part.truth_line is not None and part.ax.get_title() == "after 2 trials"
+    assert part.ax.get_xscale() == "log" and part.ei_ax.get_xscale() == "log"
+    labels = part.ax.get_legend_handles_labels()[1]
+    assert "mean" in labels and "±2σ" in labels and "next trial" in labels
+    shown = children(part.ax)
+    part.update(View())
+    assert children(part.ax) == shown
+    bare = PosteriorSlice(None, np.linspace(-1, 1, 5), np.zeros(5), np.ones(5), np.ones(5),
+                          trials=([0.0], [0.0]))  # fmt: skip
+    assert bare.next_lines == [] and bare.truth_line is None and bare.ax.get_xscale() == "linear"
+
+
+def test_posterior_slice_refuses_curves_that_do_not_match():
+    from tunelab.plots.search import PosteriorSlice
+
+    x, ones = np.linspace(0, 1, 5), np.ones(5)
+    trials = ([0.5], [0.2])
+    with pytest.raises(ValueError, match="`std`"):
+        PosteriorSlice(None, x, ones, ones[:4], ones, trials=trials)
+    with pytest.raises(ValueError, match="increasing"):
+        PosteriorSlice(None, x[::-1], ones, ones, ones, trials=trials)
+    with pytest.raises(ValueError, match="no negative"):
+        PosteriorSlice(None, x, ones, -ones, ones, trials=trials)
+    with pytest.raises(ValueError, match="`mean`"):
+        PosteriorSlice(None, x, ones * np.nan, ones, ones, trials=trials)
+    with pytest.raises(ValueError, match="trials"):
+        PosteriorSlice(None, x, ones, ones, ones, trials=([0.5, 0.6], [0.2]))
+    with pytest.raises(TypeError, match="two matplotlib Axes"):
+        PosteriorSlice([plt.subplots()[1]], x, ones, ones, ones, trials=trials)
+
+
+def test_fold_map_draws_one_row_per_fold_with_its_validation_points():
+    from tunelab.plots.search import FoldMap
+
+    poly = tl.load_dataset("poly", n_samples=23)
+    folds = search.Folds.of(poly, k=4, seed=0)
+    fold_map = FoldMap(None, folds)
+    _, _, points = folds.pooled()
+    for f in range(4):
+        val, train = fold_map.val_points[f].get_offsets(), fold_map.train_points[f].get_offsets()
+        assert len(val) == np.sum(folds.fold_of == f) and len(val) + len(train) == 23
+        np.testing.assert_allclose(np.asarray(val)[:, 1], f)
+        np.testing.assert_allclose(np.asarray(val)[:, 0], points[folds.fold_of == f, 0])
+    labels = [t.get_text() for t in fold_map.ax.get_yticklabels()]
+    assert labels == ["fold 1", "fold 2", "fold 3", "fold 4"]
+    assert fold_map.ax.get_xlabel() == "input x"
+    moons = FoldMap(None, search.Folds.of(tl.load_dataset("moons", n_samples=20), k=2))
+    assert moons.ax.get_xlabel() == "example"  # 2-D points: placed by their pooled index
+    with pytest.raises(TypeError, match="Folds"):
+        FoldMap(None, folds.fold_of)
+    with pytest.raises(ValueError, match="`x`"):
+        FoldMap(None, folds, x=np.arange(5))
+
+
+def test_cross_validation_curve_draws_each_fold_and_the_mean():
+    from tunelab.plots.search import CrossValidationCurve
+
+    values = [1e-4, 1e-3, 1e-2, 1e-1]
+    losses = np.array([[0.3, 0.2, 0.25, 0.4], [0.32, 0.24, 0.2, 0.5], [0.28, 0.21, 0.22, 0.45]])
+    curve = CrossValidationCurve(None, values, losses)
+    assert len(curve.fold_lines) == 3
+    np.testing.assert_allclose(curve.fold_lines[1].get_ydata(), losses[1])
+    mean_line = curve.mean_bars.lines[0]
+    np.testing.assert_allclose(mean_line.get_ydata(), losses.mean(axis=0))
+    np.testing.assert_allclose(curve.best_point.get_offsets(), [[1e-3, losses.mean(axis=0)[1]]])
+    assert curve.ax.get_xscale() == "log"
+    with pytest.raises(ValueError, match="one row per fold"):
+        CrossValidationCurve(None, values, losses[:, :3])
+    with pytest.raises(ValueError, match="`values`"):
+        CrossValidationCurve(None, [[1e-3]], losses)

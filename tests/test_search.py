@@ -256,3 +256,37 @@ def test_best_candidate_filters_and_skips_failed_fits(cancer):
     assert params["l1_ratio"] == 1.0 and np.isfinite(score)
     with pytest.raises(ValueError, match="No fitted candidate"):
         search.best_candidate(fit_cv_search(cancer), l1_ratio=1.0)
+
+
+# ----------------------------------------------------------------------------------------
+# The Gaussian process kernel
+
+
+def test_search_kernel_is_one_matern_scale_per_axis_plus_noise():
+    from sklearn.gaussian_process.kernels import Matern, WhiteKernel
+
+    for n_dims in (1, 2, 3):
+        kernel = search.search_kernel(n_dims)
+        matern, noise = kernel.k1.k2, kernel.k2
+        assert isinstance(matern, Matern) and matern.nu == 2.5
+        assert np.size(matern.length_scale) == n_dims
+        assert isinstance(noise, WhiteKernel)
+    for bad in (0, -1, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="n_dims"):
+            search.search_kernel(bad)
+
+
+def test_the_search_kernels_posterior_passes_through_trials_and_is_unsure_between():
+    from sklearn.gaussian_process import GaussianProcessRegressor
+
+    x = np.array([[0.0], [0.3], [0.4], [1.0]])
+    y = np.array([0.6, 0.35, 0.3, 0.69])
+    gp = GaussianProcessRegressor(search.search_kernel(1), normalize_y=True, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gp.fit(x, y)
+    mean, std = gp.predict(x, return_std=True)
+    np.testing.assert_allclose(mean, y, atol=0.01)
+    assert std.max() < 0.02
+    _, std_between = gp.predict(np.array([[0.7]]), return_std=True)
+    assert std_between[0] > 5 * std.max()

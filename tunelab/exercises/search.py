@@ -85,7 +85,8 @@ def check_expected_improvement(fn: Callable[..., Any] | None) -> Feedback:
             True,
             "Right: (best − μ)·Φ(z) + σ·φ(z). The first term rewards a low prediction, the "
             "second an uncertain one; that is how Bayesian optimization trades exploiting "
-            "against exploring.",
+            "against exploring. Plot it over the Gaussian process's mean and σ and you get "
+            "the lower row of the figure in section 2.",
         )
     from scipy.stats import norm
 

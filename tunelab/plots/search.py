@@ -1,5 +1,8 @@
 """Plots of a hyperparameter search: `LandscapeMap` (a landscape and a search's trials on
-it) and `BestSoFar` (the best loss found after each trial, per search)."""
+it), `BestSoFar` (the best loss found after each trial, per search), `PosteriorSlice`
+(what Bayesian optimization's Gaussian process believes along one hyperparameter),
+`FoldMap` (which examples each fold of k-fold cross-validation trains and validates on)
+and `CrossValidationCurve` (the validation loss of each fold and their mean ± std)."""
 
 from __future__ import annotations
 
@@ -14,10 +17,11 @@ from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 from matplotlib.patheffects import withStroke
 from matplotlib.text import Text
+from matplotlib.ticker import NullLocator
 
-from tunelab.plots.base import MARK_COLOR, Part, View, own_axes
+from tunelab.plots.base import MARK_COLOR, TRAIN_COLOR, VAL_COLOR, Part, View, own_axes
 from tunelab.plots.sweep import PARAM_LABELS
-from tunelab.search import Landscape, SearchRun
+from tunelab.search import Folds, Landscape, SearchRun
 
 # Okabe-Ito blue / vermillion / bluish green, and a marker each, so the searches are told
 # apart without colour too.
@@ -281,3 +285,205 @@ class BestSoFar(Part):
 
     def _show(self, view: View) -> None:
         pass  # nothing in a View is a search: the lines stay as they are
+
+
+def _curve(name: str, values: Any, size: int | None = None) -> np.ndarray:
+    """``values`` as a finite 1-D float array (of ``size`` entries, if given), or a ValueError."""
+    array = np.asarray(values, dtype=np.float64)
+    if (
+        array.ndim != 1
+        or not np.all(np.isfinite(array))
+        or (size is not None and len(array) != size)
+    ):
+        shape = "a 1-D array of finite numbers" + ("" if size is None else f" of {size} values")
+        raise ValueError(f"Expected `{name}` to be {shape}. Received shape {array.shape}")
+    return array
+
+
+class PosteriorSlice(Part):
+    """A Gaussian process's picture of one hyperparameter after some trials: its mean and
+    a ±2σ band above, the expected improvement below, the next trial marked on both.
+
+    Args:
+        axes: two Axes (the model above, the expected improvement below), or None for a
+            new figure.
+        x: increasing values of the hyperparameter where the model is drawn.
+        mean, std, ei: the model's mean, standard deviation and expected improvement at x.
+        trials: ``(values, losses)`` of the trials the model was fitted to.
+        next_value: the value the search tries next (None: no mark).
+        truth: ``(values, losses)`` of every candidate, drawn faint: what the search has
+            not seen (None: not drawn).
+        param: the `TrainConfig` field on the x axis, for its label.
+
+    Attributes:
+        ax, ei_ax: the two Axes. mean_line, band, trial_points, best_line, truth_line
+        (None without ``truth``): the model's artists; ei_line: the expected improvement;
+        next_lines: the two vertical marks of the next trial (empty without one).
+
+    Example:
+        >>> mean, std = gp.predict(positions, return_std=True)
+        >>> PosteriorSlice(None, rates, mean, std, expected_improvement(mean, std, best),
+        ...                trials=(tried_rates, tried_losses), next_value=rates[k])
+    """
+
+    def __init__(
+        self, axes: Sequence[Axes] | None, x: Any, mean: Any, std: Any, ei: Any, *,
+        trials: tuple[Any, Any], next_value: float | None = None,
+        truth: tuple[Any, Any] | None = None, param: str = "learning_rate",
+    ):  # fmt: skip
+        x = _curve("x", x)
+        mean, std, ei = (
+            _curve(n, v, len(x)) for n, v in (("mean", mean), ("std", std), ("ei", ei))
+        )
+        if np.any(np.diff(x) <= 0) or np.any(std < 0):
+            raise ValueError("Expected increasing `x` and a `std` of no negative values.")
+        tried_x, tried_y = (_curve(f"trials[{k}]", v) for k, v in enumerate(trials))
+        if len(tried_x) != len(tried_y) or not len(tried_x):
+            raise ValueError("Expected `trials` to be (values, losses) of one or more trials.")
+        if axes is None:
+            from tunelab.plots.base import new_figure
+
+            axes = new_figure(2, 1, figsize=(4, 4.5), sharex=True)[1]
+        if len(axes) != 2 or not all(isinstance(a, Axes) for a in axes):
+            raise TypeError("Expected `axes` to be two matplotlib Axes (model, then EI), or None.")
+        self.ax, self.ei_ax = ax, ei_ax = axes
+        log_x = bool(np.all(x > 0))
+        self.truth_line = None
+        if truth is not None:
+            (self.truth_line,) = ax.plot(
+                _curve("truth[0]", truth[0]), _curve("truth[1]", truth[1]), color="0.6",
+                lw=1, ls=":", marker=".", ms=4, label="every candidate (unseen)",
+            )  # fmt: skip
+        self.band = ax.fill_between(
+            x, mean - 2 * std, mean + 2 * std, color=TRAIN_COLOR, alpha=0.2, lw=0, label="±2σ"
+        )
+        (self.mean_line,) = ax.plot(x, mean, color=TRAIN_COLOR, lw=1.8, label="mean")
+        self.trial_points = ax.scatter(
+            tried_x, tried_y, color=MARK_COLOR, s=22, zorder=4, label="trials so far"
+        )
+        best = float(tried_y.min())
+        self.best_line = ax.axhline(best, color=MARK_COLOR, lw=0.8, ls="--", label="best so far")
+        (self.ei_line,) = ei_ax.plot(x, ei, color=VAL_COLOR, lw=1.8)
+        ei_ax.fill_between(x, 0, ei, color=VAL_COLOR, alpha=0.15, lw=0)
+        self.next_lines = []
+        if next_value is not None:
+            self.next_lines = [
+                a.axvline(float(next_value), color=VAL_COLOR, lw=1.2, ls="--", label=label)
+                for a, label in zip(axes, ("next trial", None), strict=True)
+            ]
+        ax.set_title(f"after {len(tried_x)} trials", fontsize="medium")
+        ax.set_ylabel("validation loss")
+        ei_ax.set_ylabel("expected improvement")
+        ei_ax.set_xlabel(PARAM_LABELS.get(param, param))
+        if log_x:
+            for a in axes:
+                a.set_xscale("log")
+                a.xaxis.set_minor_locator(NullLocator())  # decades only: half the drawing time
+
+    def _show(self, view: View) -> None:
+        pass  # a View holds a training run, not a Gaussian process: the picture stays
+
+
+class FoldMap(Part):
+    """Which examples train and which validate in each fold of k-fold cross-validation:
+    one row per fold, every pooled example in every row.
+
+    Args:
+        ax: the Axes to draw on, or None for a new figure.
+        folds: the `tunelab.search.Folds` to draw.
+        x: the position of each pooled example along the axis; default its raw input for
+            a 1-D set (poly), else its pooled index.
+
+    Attributes:
+        ax, figure: where it is drawn.
+        train_points, val_points: one scatter per fold (row), of its training and of its
+            validation examples.
+
+    Example:
+        >>> FoldMap(None, tl.search.Folds.of(tl.load_dataset("poly", n_samples=40), k=5))
+    """
+
+    def __init__(self, ax: Axes | None, folds: Folds, x: Any = None):
+        if not isinstance(folds, Folds):
+            raise TypeError(
+                "Expected `folds` to be a tunelab.search.Folds, e.g. Folds.of(data, k=5). "
+                f"Received: {type(folds).__name__}"
+            )
+        points = folds.pooled()[2]
+        if x is None:
+            x = points[:, 0] if points.shape[1] == 1 else np.arange(len(points))
+        x = _curve("x", x, len(points))
+        self.ax = ax = own_axes(ax, (6, 0.45 * folds.k + 1.0))
+        self.train_points, self.val_points = [], []
+        for fold in range(folds.k):
+            val = folds.fold_of == fold
+            row = np.full(len(x), fold)
+            self.train_points.append(ax.scatter(
+                x[~val], row[~val], s=14, color=TRAIN_COLOR, alpha=0.45,
+                label="trains" if fold == 0 else None,
+            ))  # fmt: skip
+            self.val_points.append(ax.scatter(
+                x[val], row[val], s=40, facecolor="white", edgecolor=VAL_COLOR,
+                linewidth=1.6, zorder=3, label="validates" if fold == 0 else None,
+            ))  # fmt: skip
+        ax.set_yticks(range(folds.k), [f"fold {f + 1}" for f in range(folds.k)])
+        ax.set_ylim(folds.k - 0.5, -0.5)  # fold 1 on top
+        ax.set_xlabel("input x" if points.shape[1] == 1 else "example")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, 1.0), ncols=2, fontsize="small",
+                  frameon=False, borderaxespad=-1.6)  # fmt: skip
+
+    def _show(self, view: View) -> None:
+        pass  # the folds do not depend on a training run
+
+
+class CrossValidationCurve(Part):
+    """The validation loss against one hyperparameter: a thin line per fold and their mean
+    ± one standard deviation, with a star at the lowest mean.
+
+    Args:
+        ax: the Axes to draw on, or None for a new figure.
+        values: the hyperparameter's values (log axis when all are positive).
+        losses: array of shape (k folds, len(values)): each fold's validation loss.
+        param: the `TrainConfig` field swept, for the x label.
+
+    Attributes:
+        ax, figure: where it is drawn.
+        fold_lines: one thin line per fold; mean_bars: the ``ErrorbarContainer`` of the
+        mean ± std; best_point: the star at the lowest mean.
+
+    Example:
+        >>> CrossValidationCurve(None, strengths, losses)  # losses[f, v]: fold f, value v
+    """
+
+    def __init__(self, ax: Axes | None, values: Any, losses: Any, *, param: str = "l2"):
+        values = _curve("values", values)
+        losses = np.asarray(losses, dtype=np.float64)
+        if losses.ndim != 2 or losses.shape[1] != len(values) or not np.all(np.isfinite(losses)):
+            raise ValueError(
+                f"Expected `losses` to be finite, of shape (folds, {len(values)}): one row "
+                f"per fold, one column per value. Received shape {losses.shape}"
+            )
+        self.ax = ax = own_axes(ax, (5, 3.4))
+        self.fold_lines = [
+            ax.plot(values, row, color=TRAIN_COLOR, lw=0.8, alpha=0.35,
+                    label="one fold" if f == 0 else None)[0]
+            for f, row in enumerate(losses)
+        ]  # fmt: skip
+        mean, std = losses.mean(axis=0), losses.std(axis=0)
+        self.mean_bars = ax.errorbar(
+            values, mean, yerr=std, color=TRAIN_COLOR, lw=2, capsize=3,
+            label=f"mean ± std of {len(losses)} folds",
+        )  # fmt: skip
+        best = int(np.argmin(mean))
+        self.best_point = ax.scatter(
+            [values[best]], [mean[best]], marker="*", s=180, color=BEST_COLOR,
+            edgecolor="black", zorder=4, label="lowest mean",
+        )  # fmt: skip
+        if np.all(values > 0):
+            ax.set_xscale("log")
+        ax.set_xlabel(PARAM_LABELS.get(param, param))
+        ax.set_ylabel("validation loss")
+        ax.legend(fontsize="small")
+
+    def _show(self, view: View) -> None:
+        pass  # cross-validation losses are given, not read from a View

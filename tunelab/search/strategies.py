@@ -91,19 +91,46 @@ def expected_improvement(mu: Any, sigma: Any, best: float) -> np.ndarray:
     return np.where(sigma > 0, ei, np.maximum(gain, 0.0))
 
 
+def search_kernel(n_dims: int = 2) -> Any:
+    """The Gaussian process kernel `bayesian_search` fits, for ``n_dims`` hyperparameters.
+
+    An amplitude times a Matérn 5/2 kernel with one length scale per hyperparameter, plus
+    a noise term (``WhiteKernel``): nearby settings have similar losses, and a loss is
+    measured with some noise. The positions it expects are each hyperparameter's values
+    scaled to [0, 1] (on a log scale for log-spaced values), which its starting length
+    scale (0.3) and bounds (0.05 to 5) are sized for. ``fit`` tunes the amplitude, the
+    length scales and the noise level to the trials (maximum marginal likelihood).
+
+    Example:
+        >>> gp = GaussianProcessRegressor(search_kernel(1), normalize_y=True).fit(x, y)
+        >>> mean, std = gp.predict(x_new, return_std=True)
+    """
+    from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
+
+    if isinstance(n_dims, bool) or not isinstance(n_dims, int | np.integer) or n_dims < 1:
+        raise ValueError(
+            f"Expected `n_dims` to be a positive integer (how many hyperparameters). "
+            f"Received: n_dims={n_dims!r}"
+        )
+    scales = 0.3 if n_dims == 1 else [0.3] * int(n_dims)
+    return ConstantKernel(1.0, (1e-2, 1e2)) * Matern(
+        length_scale=scales, length_scale_bounds=(0.05, 5.0), nu=2.5
+    ) + WhiteKernel(1e-2, (1e-6, 1.0))
+
+
 def bayesian_search(land: Landscape, budget: int = 9, seed: int = 0, initial: int = 3) -> SearchRun:
     """Bayesian optimization: a Gaussian process models the landscape from the trials so far.
 
-    The first ``initial`` trials are random. After that, a Gaussian process (Matérn 5/2
-    kernel plus a noise term, on the cells' positions scaled to [0, 1], i.e. log scale)
-    is fitted to the trials made so far, and the next trial is the untried setting with
-    the largest `expected_improvement` over the best loss found.
+    The first ``initial`` trials are random. After that, a Gaussian process
+    (``GaussianProcessRegressor(search_kernel(2), normalize_y=True)``, on the cells'
+    positions scaled to [0, 1], i.e. log scale) is fitted to the trials made so far, and
+    the next trial is the untried setting with the largest `expected_improvement` over
+    the best loss found.
 
     Example:
         >>> bayesian_search(land, budget=9, seed=0).best_so_far
     """
     from sklearn.gaussian_process import GaussianProcessRegressor
-    from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
 
     budget = _check_budget(land, budget)
     if not 1 <= initial <= budget:
@@ -116,9 +143,7 @@ def bayesian_search(land: Landscape, budget: int = 9, seed: int = 0, initial: in
     x = np.array([(i / max(n_rows - 1, 1), j / max(n_cols - 1, 1)) for i, j in cells])
     y = land.loss.ravel()
     chosen = [int(k) for k in np.random.default_rng(seed).choice(len(y), initial, replace=False)]
-    kernel = ConstantKernel(1.0, (1e-2, 1e2)) * Matern(
-        length_scale=[0.3, 0.3], length_scale_bounds=(0.05, 5.0), nu=2.5
-    ) + WhiteKernel(1e-2, (1e-6, 1.0))
+    kernel = search_kernel(2)
     while len(chosen) < budget:
         gp = GaussianProcessRegressor(kernel, normalize_y=True, random_state=seed)
         with warnings.catch_warnings():
