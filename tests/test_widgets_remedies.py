@@ -1,4 +1,4 @@
-"""The panels of lessons 08 and 09 (tunelab.widgets.remedies): augmentation and imbalance at a threshold."""
+"""The panels of lessons 08 and 09 (tunelab.widgets.remedies): augmentation, imbalance."""
 
 from __future__ import annotations
 

@@ -22,6 +22,7 @@ from tunelab.datasets.catalog import DATASET_NAMES, DEFAULT_NOISE, MAX_SAMPLES
 from tunelab.datasets.dataset import Dataset
 from tunelab.datasets.features import CROSS_FEATURES, POLY_MAX_DEGREE, poly_features
 from tunelab.datasets.load import load_dataset
+from tunelab.datasets.minority import augment_minority, minority_label
 from tunelab.datasets.transforms import augment_with_noise, require_binary, resample_balanced
 
 __all__ = [
@@ -31,8 +32,10 @@ __all__ = [
     "MAX_SAMPLES",
     "POLY_MAX_DEGREE",
     "Dataset",
+    "augment_minority",
     "augment_with_noise",
     "load_dataset",
+    "minority_label",
     "poly_features",
     "require_binary",
     "resample_balanced",

@@ -6,6 +6,7 @@ customise the session's public hooks (`Session.compose`, `Session.sweep_axis`,
 """
 
 from tunelab.widgets.controls import Control, Controls, log_values
+from tunelab.widgets.minority import MinorityPanel
 from tunelab.widgets.panel import Panel, widget_backend_active
 from tunelab.widgets.panels import (
     DropoutPanel,
@@ -30,6 +31,7 @@ __all__ = [
     "DropoutPanel",
     "GradientDescentPanel",
     "ImbalancePanel",
+    "MinorityPanel",
     "OptimizerPanel",
     "OverfittingPanel",
     "Panel",

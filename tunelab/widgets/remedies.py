@@ -1,4 +1,4 @@
-"""The panels of lessons 08 and 09: noise augmentation, and class imbalance at a chosen threshold."""
+"""The panels of lessons 08 and 09: noise augmentation; class imbalance at a threshold."""
 
 from __future__ import annotations
 
