@@ -44,7 +44,11 @@ def test_adam_first_step_check_agrees_with_the_engine():
 
 def test_steps_check():
     assert ex.check_steps(None).passed is None and "Not answered" in ex.check_steps(None).message
-    assert ex.check_steps(1200).passed
-    floor = ex.check_steps(900)
+    # The exercise: 3,072 examples, batch_size=100, 32 epochs: ⌈30.72⌉ = 31 steps per epoch.
+    right = ex.check_steps(992, n=3072, batch_size=100, epochs=32)
+    assert right.passed and "72 examples" in right.message
+    assert ex.check_steps(992).passed  # the defaults are the exercise's numbers
+    floor = ex.check_steps(960)  # 30 full batches per epoch: the last, smaller one dropped
     assert floor.passed is False and "last" in floor.message
-    assert ex.check_steps(300).passed is False
+    assert ex.check_steps(32).passed is False  # one step per epoch is full batch
+    assert ex.check_steps("many").passed is False

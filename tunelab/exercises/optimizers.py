@@ -122,11 +122,13 @@ def check_adam_first_step(answer: object) -> Feedback:
     return Feedback(False, f"Not quite: {value:g}. {hint}")
 
 
-def check_steps(answer: Any, n: int = 320, batch_size: int = 100, epochs: int = 300) -> Feedback:
+def check_steps(answer: Any, n: int = 3072, batch_size: int = 100, epochs: int = 32) -> Feedback:
     """Exercise 4: optimizer steps in ``epochs`` epochs of ``n`` examples at ``batch_size``.
 
+    The defaults are the exercise's: section 3's 3,072 training examples, 32 epochs.
+
     Example:
-        >>> check_steps(1200, n=320, batch_size=100, epochs=300).passed
+        >>> check_steps(992, n=3072, batch_size=100, epochs=32).passed
         True
     """
     if answer is None:

@@ -28,6 +28,7 @@ __all__ = [
     "ExponentialDecay",
     "InverseTimeDecay",
     "LinearDecay",
+    "PolynomialDecay",
     "CosineDecay",
     "WarmupCosine",
     "SCHEDULE_NAMES",
@@ -240,6 +241,68 @@ class LinearDecay(Schedule):
 
 
 @dataclass(frozen=True)
+class PolynomialDecay(Schedule):
+    """From ``lr`` down to ``end_factor · lr`` along ``(1 − t/decay_steps)^power``.
+
+    The rate at step ``t`` is ``(lr − end) · (1 − t/decay_steps)^power + end`` with
+    ``end = end_factor · lr``; after ``decay_steps`` it stays at ``end``. ``power=1`` is
+    `LinearDecay`; a power above 1 falls fast early and flattens near the end, a power
+    below 1 stays high longer and drops steeply at the end. With ``cycle`` the decay
+    restarts instead of staying flat: step ``t`` decays over the first multiple of
+    ``decay_steps`` that is ``>= t``, so after ``k`` cycles the rate jumps back only
+    ``(1/(k+1))^power`` of the way from ``end`` to ``lr``. Matches
+    ``keras.optimizers.schedules.PolynomialDecay(lr, decay_steps, end_factor · lr, power,
+    cycle)``.
+
+    Args:
+        decay_steps: steps until the rate reaches ``end_factor · lr`` (>= 1).
+        end_factor: the final rate as a fraction of the starting rate, in [0, 1].
+        power: the exponent of the polynomial, > 0.
+        cycle: restart the decay after ``decay_steps`` instead of staying at the end.
+
+    Example:
+        >>> sched = PolynomialDecay(decay_steps=100, end_factor=0.0, power=2.0)
+        >>> sched.values(101, learning_rate=0.1)[[0, 50, 100]]  # 0.1, 0.025, 0.0
+    """
+
+    decay_steps: int = 300
+    end_factor: float = 0.0
+    power: float = 1.0
+    cycle: bool = False
+    name = "polynomial"
+
+    def __post_init__(self):
+        _check_steps("PolynomialDecay", "decay_steps", self.decay_steps)
+        _check_number("PolynomialDecay", "end_factor", self.end_factor, low=0, high=1)
+        _check_number("PolynomialDecay", "power", self.power, low=0, low_inclusive=False)
+        if not isinstance(self.cycle, bool):
+            raise TypeError(
+                "Expected `cycle` of PolynomialDecay to be True or False. "
+                f"Received: cycle={self.cycle!r}"
+            )
+
+    def _multipliers(self, step):
+        if self.cycle:
+            # Keras: the first multiple of decay_steps >= step (1 at step 0).
+            horizon = self.decay_steps * np.maximum(np.ceil(step / self.decay_steps), 1.0)
+        else:
+            horizon = self.decay_steps
+            step = np.minimum(step, self.decay_steps)
+        return (1.0 - self.end_factor) * (1.0 - step / horizon) ** self.power + self.end_factor
+
+    def to_keras(self, learning_rate, total_steps=None):
+        import keras
+
+        return keras.optimizers.schedules.PolynomialDecay(
+            learning_rate,
+            self.decay_steps,
+            learning_rate * self.end_factor,
+            power=self.power,
+            cycle=self.cycle,
+        )
+
+
+@dataclass(frozen=True)
 class CosineDecay(Schedule):
     """Half a cosine from ``lr`` down to ``alpha · lr`` over ``decay_steps``, then flat."""
 
@@ -306,6 +369,7 @@ _BY_NAME = {
         ExponentialDecay,
         InverseTimeDecay,
         LinearDecay,
+        PolynomialDecay,
         CosineDecay,
         WarmupCosine,
     )
