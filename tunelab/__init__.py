@@ -49,7 +49,7 @@ __version__ = "0.1.0"
 LESSONS = (
     ("00_start_here", "How to read a panel; the shared helper; checks the install"),
     ("01_gradient_descent", "Full-batch, stochastic and mini-batch descent; the learning rate"),
-    ("02_optimizers_and_schedules", "Momentum, Adam; step, exponential, cosine, warm-up schedules"),
+    ("02_optimizers_and_schedules", "Momentum, Adam; batch size; step, polynomial, cosine decay"),
     ("03_overfitting", "Capacity, data size, noise; the train/validation gap; early stopping"),
     ("04_penalties", "What a penalty does: λ, the validation curve, L1/L2 geometry, sparsity"),
     ("05_penalties_in_code", "The λ convention, kernel_regularizer, gradients, AdamW"),
