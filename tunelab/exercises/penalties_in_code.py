@@ -177,7 +177,7 @@ def check_adam_first_step(answer: Any) -> Feedback:
         return Feedback(
             False,
             "Not quite: for Adam + L2, the gradient is g + 2λw = 0.3 and Adam's first step is "
-            "α·m̂/(√v̂ + ε) with m̂ = 0.3 and √v̂ = 0.3.",
+            "about α: with bias correction, m and √v are both 0.3, and ε = 1e-7 barely counts.",
         )
     if near(got_w, adam_l2):
         return Feedback(
@@ -195,7 +195,7 @@ def check_adam_first_step(answer: Any) -> Feedback:
         return Feedback(
             False,
             "Not quite: w·(1 − α·d) − α·g is the decay followed by gradient descent's step. "
-            "Adam's first step on g is α·m̂/(√v̂ + ε) ≈ α, because √v̂ = |g|.",
+            "Adam's first step on g is about α·sign(g) = α: bias-corrected, √v is |g|.",
         )
     after = (w - lr) * (1 - lr * d)  # the step first, then the decay
     return Feedback.judge(
@@ -205,5 +205,5 @@ def check_adam_first_step(answer: Any) -> Feedback:
         f"0.002 (Keras decays before the step), then steps α on the data gradient: "
         f"w = {adamw:.4f}. Under Adam, L2 with λ and decay d = 2λ are different methods.",
         "Not quite: for AdamW, decay first, w·(1 − α·d), then take Adam's first step on g "
-        "alone, α·m̂/(√v̂ + ε) with m̂ = g and √v̂ = |g|.",
+        "alone, about α·sign(g): bias-corrected, m is g and √v is |g|.",
     )
