@@ -14,7 +14,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 APP = REPO_ROOT / "app" / "playground.ipynb"
-MOVE_TIMEOUT_S = 5.0
+MOVE_TIMEOUT_S = 30.0  # a bound for a busy machine, not a speed test: that is the benchmark's job
 
 
 @pytest.fixture(scope="module")
