@@ -37,19 +37,28 @@ def number(answer: Any, *, text: bool = False) -> float | None:
     return None
 
 
+def vector(answer: Any, size: int) -> np.ndarray | None:
+    """``size`` finite numbers from ``answer`` (a tuple, list or array), or None.
+
+    Example:
+        >>> vector((0.3, 0.0, -0.5), 3)  # array([ 0.3,  0. , -0.5])
+    """
+    if isinstance(answer, str | bytes):
+        return None
+    try:
+        values = np.asarray(answer, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        return None
+    return values if values.shape == (size,) and np.all(np.isfinite(values)) else None
+
+
 def pair(answer: Any) -> np.ndarray | None:
     """Two finite numbers from ``answer`` (a tuple, list or array), or None.
 
     Example:
         >>> pair((1.25, 1.0))  # array([1.25, 1.  ])
     """
-    if isinstance(answer, str):
-        return None
-    try:
-        values = np.asarray(answer, dtype=np.float64).ravel()
-    except (TypeError, ValueError):
-        return None
-    return values if values.shape == (2,) and np.all(np.isfinite(values)) else None
+    return vector(answer, 2)
 
 
 def close(value: float, target: float, rel: float = 1e-3) -> bool:

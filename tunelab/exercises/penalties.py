@@ -18,7 +18,7 @@ import numpy as np
 
 from tunelab.datasets import load_dataset
 from tunelab.exercises import Feedback
-from tunelab.exercises._answers import close, number
+from tunelab.exercises._answers import close, number, vector
 from tunelab.plots.geometry import TwoWeightLoss
 
 __all__ = ["check_soft_threshold", "check_sklearn_c", "check_zeroing_strength"]
@@ -62,17 +62,6 @@ def check_sklearn_c(answer: Any) -> Feedback:
     )
 
 
-def _vector(answer: Any, size: int) -> np.ndarray | None:
-    """``size`` finite numbers from a tuple, list or array, or None."""
-    if isinstance(answer, str | bytes) or answer is None:
-        return None
-    try:
-        values = np.asarray(answer, dtype=np.float64).ravel()
-    except (TypeError, ValueError):
-        return None
-    return values if values.shape == (size,) and np.all(np.isfinite(values)) else None
-
-
 def _soft(z: np.ndarray, t: float) -> np.ndarray:
     return np.sign(z) * np.maximum(np.abs(z) - t, 0.0)
 
@@ -93,7 +82,7 @@ def check_soft_threshold(answer: Any) -> Feedback:
         return Feedback.unanswered(
             "Give the four weights sign(z)·max(|z| − t, 0) for the right threshold t."
         )
-    values = _vector(answer, z.size)
+    values = vector(answer, z.size)
     if values is None:
         return Feedback(False, f"Expected four numbers, one per weight. Received: {answer!r}")
     right = _soft(z, t)
