@@ -44,6 +44,8 @@ from tunelab.plots import (  # noqa: E402
     new_figure,
     show_datasets,
 )
+from tunelab.plots.base import SteadyLayout  # noqa: E402
+from tunelab.plots.curves import steady_limits  # noqa: E402
 from tunelab.training import TrainConfig, sweep, train  # noqa: E402
 from tunelab.training.schedules import ExponentialDecay, StepDecay  # noqa: E402
 
@@ -167,6 +169,70 @@ def test_new_figure_uses_constrained_layout():
     assert len(plt.get_fignums()) == n + 1
     assert len(axes) == 2 and fig.get_layout_engine() is not None
     assert tuple(fig.get_size_inches()) == pytest.approx((8, 3.2))
+
+
+def test_the_layout_is_worked_out_again_only_when_the_frame_changed(moons, moons_runs):
+    fig, axes = new_figure(1, 2)
+    engine = fig.get_layout_engine()
+    assert isinstance(engine, SteadyLayout) and fig.get_constrained_layout()
+    parts = [DecisionBoundary(axes[0], moons, moons_runs[0]), LossCurves(axes[1], moons_runs[0])]
+    fig.canvas.draw()
+    first = engine.layouts
+    positions = [ax.get_position().bounds for ax in axes]
+    for epoch in (0, 10, 25):  # the image and the cursor move; the frame stays
+        for part in parts:
+            part.update(View(result=moons_runs[1], epoch=epoch), draw=False)
+        fig.canvas.draw()
+    assert engine.layouts == first
+    assert [ax.get_position().bounds for ax in axes] == positions
+    axes[1].set_ylim(0, 50)  # new limits, new tick labels: lay out again
+    fig.canvas.draw()
+    assert engine.layouts == first + 1
+    axes[0].set_title("two\nlines")
+    fig.canvas.draw()
+    assert engine.layouts == first + 2
+    fig.set_size_inches(9, 3.5)
+    fig.canvas.draw()
+    assert engine.layouts == first + 3
+    engine.set(wspace=0.1)
+    fig.canvas.draw()
+    assert engine.layouts == first + 4
+    fig.canvas.draw()
+    assert engine.layouts == first + 4
+
+
+def test_a_kept_layout_draws_the_same_pixels_as_a_fresh_one(moons, moons_runs):
+    fig, axes = new_figure(1, 2)
+    parts = [DecisionBoundary(axes[0], moons, moons_runs[0]), LossCurves(axes[1], moons_runs[0])]
+    for _ in range(3):  # constrained layout settles over its first passes
+        fig.canvas.draw()
+    for part in parts:
+        part.update(View(result=moons_runs[1], epoch=5), draw=False)
+    fig.canvas.draw()
+    kept = np.asarray(fig.canvas.buffer_rgba()).copy()
+    fig.get_layout_engine().set(wspace=0.06)  # same spaces, but the engine lays out anew
+    fig.canvas.draw()
+    np.testing.assert_array_equal(kept, np.asarray(fig.canvas.buffer_rgba()))
+
+
+def test_loss_axis_limits_hold_still_while_the_curves_fit():
+    assert steady_limits((0.0, 1.0), 0.05, 0.7) == (0.0, 1.0)
+    assert steady_limits((0.0, 1.0), 0.05, 0.3) == (0.0, 0.4)  # less than half: shrink
+    assert steady_limits((0.0, 1.0), 0.05, 1.3) == (0.0, 1.5)  # out of the frame: grow
+    assert steady_limits((0.01, 1.0), 0.02, 0.5, log=True) == (0.01, 1.0)
+    assert steady_limits((0.01, 1.0), 0.002, 0.5, log=True) == (0.001, 1.0)
+    low, high = steady_limits((0.0, 1.0), -0.2, 0.5)
+    assert low <= -0.2 and high >= 0.5
+
+
+def test_loss_curves_show_every_run_inside_their_frame(moons_runs):
+    curves = LossCurves(None, moons_runs[0])
+    for run in (*moons_runs, *moons_runs[::-1]):
+        curves.update(run, draw=False)
+        low, high = curves.ax.get_ylim()
+        for key in ("train_loss", "val_loss"):
+            values = np.asarray(run.history[key])
+            assert low <= np.nanmin(values) and np.nanmax(values) <= high
 
 
 # ----------------------------------------------------------------------------------------

@@ -231,6 +231,29 @@ def test_with_ipympl_the_canvas_is_a_live_widget():
         plt.switch_backend(previous)
 
 
+def test_once_the_browser_shows_the_canvas_a_move_sends_its_picture_at_once():
+    previous = matplotlib.get_backend()
+    plt.switch_backend("module://ipympl.backend_nbagg")
+    try:
+        panel = DropoutPanel(precompute=False)
+        canvas = panel.figure.canvas
+        draws, frames = [], []
+        canvas.mpl_connect("draw_event", lambda event: draws.append(1))
+        send = canvas.send_binary
+        canvas.send_binary = lambda data: (frames.append(len(data)), send(data))
+        panel.set(dropout=0.3)  # no browser yet: draw_idle, the browser asks when ready
+        assert draws == [] and frames == []
+        canvas._handle_custom_msg({"type": "draw"}, [])  # what the browser sends first
+        assert len(draws) == 1 and len(frames) == 1
+        panel.set(dropout=0.5)  # drawn and sent now, not after a round trip
+        assert len(draws) == 2 and len(frames) == 2
+        panel.show_epoch(10)
+        assert len(draws) == 3 and len(frames) == 3
+    finally:
+        plt.close("all")
+        plt.switch_backend(previous)
+
+
 class TrainLossText:
     """A plot kind no module of tunelab knows: the last training loss as text."""
 

@@ -22,6 +22,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap, to_rgb, to_rgba
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from tunelab.datasets import Dataset
 
@@ -91,11 +92,14 @@ def new_figure(
         >>> LossCurves(ax1, result); AccuracyCurves(ax2, result)
     """
     kwargs.setdefault("layout", "constrained")
+    steady = kwargs["layout"] == "constrained"
+    if steady:
+        kwargs["layout"] = None
     fig, axes = plt.subplots(nrows, ncols, figsize=figsize, **kwargs)
-    if kwargs["layout"] == "constrained":
+    if steady:
         # Room between side-by-side plots, so a colorbar's label and the next plot's
         # axis label never touch.
-        fig.get_layout_engine().set(wspace=0.06)
+        fig.set_layout_engine(SteadyLayout(wspace=0.06))
     canvas = fig.canvas
     # ipympl's "Figure 1" header and coordinate footer are clutter in a lesson; other
     # backends lack these attributes, so only set the ones that exist.
@@ -112,6 +116,69 @@ def new_figure(
         if hasattr(canvas, name):
             setattr(canvas, name, value)
     return fig, axes
+
+
+class SteadyLayout(ConstrainedLayoutEngine):
+    """Constrained layout that lays a figure out again only when its frame changed.
+
+    Matplotlib's constrained layout measures every tick label, axis label and title on
+    each draw, about 40 % of a panel's redraw. A slider move mostly changes what is inside
+    the Axes (an image, curves, points), not the frame around them, so this engine keeps
+    the last layout while the frame's `signature` (canvas size, dpi, each Axes' limits,
+    scales, labels, title lines and visibility, the figure's texts) is what it was, and
+    runs the full layout whenever any of it changed. `new_figure` uses it for
+    ``layout="constrained"``, its default.
+
+    Attributes:
+        layouts: how many times the layout was worked out.
+
+    Example:
+        >>> fig, ax = new_figure()
+        >>> fig.get_layout_engine().layouts
+        0
+    """
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.layouts = 0
+        self._signature: tuple | None = None
+
+    def execute(self, fig: Figure) -> Any:
+        # New pads or spaces (`set`) lay the figure out again too.
+        params = tuple(sorted((k, repr(v)) for k, v in self._params.items()))
+        if (params, self.signature(fig)) == self._signature:
+            return None
+        self.layouts += 1
+        out = super().execute(fig)
+        self._signature = params, self.signature(fig)  # the layout moves what it measures
+        return out
+
+    @staticmethod
+    def signature(fig: Figure) -> tuple:
+        """What the layout depends on, beside the text inside the Axes."""
+        frames = tuple(
+            (
+                tuple(ax.get_position().bounds),
+                ax.get_xlim(),
+                ax.get_ylim(),
+                ax.get_xscale(),
+                ax.get_yscale(),
+                ax.get_xlabel(),
+                ax.get_ylabel(),
+                # A title's width does not move the layout, its number of lines does.
+                tuple(
+                    ax.get_title(loc).count("\n") + bool(ax.get_title(loc))
+                    for loc in ("left", "center", "right")
+                ),
+                ax.get_visible(),
+                ax.xaxis.get_visible(),
+                ax.yaxis.get_visible(),
+            )
+            for ax in fig.axes
+        )
+        texts = tuple((t.get_text(), t.get_visible()) for t in fig.texts)
+        size = tuple(fig.get_size_inches())
+        return (size, fig.dpi, frames, texts, len(fig.legends))
 
 
 def own_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:

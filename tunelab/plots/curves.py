@@ -24,6 +24,47 @@ if TYPE_CHECKING:
     from tunelab.training.result import TrainResult
 
 
+# "Nice" tops of a linear loss axis within each decade: a new run moves the axis only when
+# its curves leave the frame or fill less than half of it, so most moves keep the frame
+# (and a panel can blit them) and the axis still follows the run shown.
+_NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def _nice_above(value: float) -> float:
+    """The smallest `_NICE_STEPS` multiple of a power of ten at or above ``value`` > 0."""
+    scale = 10.0 ** math.floor(math.log10(value))
+    return next(
+        float(f"{step * scale:.6g}") for step in _NICE_STEPS if step * scale >= value * (1 - 1e-12)
+    )
+
+
+def steady_limits(
+    current: tuple[float, float], low: float, high: float, *, log: bool = False
+) -> tuple[float, float]:
+    """Axis limits showing ``[low, high]`` that stay put while the data moves a little.
+
+    The current limits are kept while the data fits inside them and fills at least half
+    of them (a decade's worth on a log axis); otherwise: from 0 (or a power of ten below
+    ``low`` on a log axis) to a rounded value above ``high``.
+
+    Example:
+        >>> steady_limits((0.0, 1.0), 0.05, 0.7)
+        (0.0, 1.0)
+        >>> steady_limits((0.0, 1.0), 0.05, 1.3)
+        (0.0, 1.5)
+    """
+    lo, hi = current
+    if log:
+        if 0 < lo <= low and high <= hi and high * 10 > hi and low < lo * 10:
+            return lo, hi
+        return 10.0 ** math.floor(math.log10(low)), 10.0 ** math.ceil(math.log10(high) + 1e-12)
+    bottom = 0.0 if low >= 0 else -_nice_above(-low * 1.05)
+    if lo == bottom and high <= hi and (high - bottom) * 2 >= hi - bottom:
+        return lo, hi
+    top = _nice_above(high * 1.05) if high > 0 else 1.0
+    return bottom, top if top > bottom else bottom + 1.0
+
+
 class _CurvePair(Part):
     """Training and validation curves of one metric, the gap between them and markers."""
 
@@ -168,9 +209,9 @@ class _CurvePair(Part):
         if not (len(self.train_line.get_xdata()) or len(self.val_line.get_xdata())):
             ax.set_ylim(*((0.1, 1.0) if self.log_y else (0.0, 1.0)))
             return
-        ax.relim(visible_only=True)
-        ax.set_autoscaley_on(True)
-        ax.autoscale_view(scalex=False)
+        ys = [np.asarray(line.get_ydata(), np.float64) for line in (self.train_line, self.val_line)]
+        low, high = (float(f(np.concatenate(ys))) for f in (np.min, np.max))
+        ax.set_ylim(*steady_limits(ax.get_ylim(), low, high, log=self.log_y))
 
 
 class LossCurves(_CurvePair):

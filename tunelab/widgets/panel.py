@@ -127,6 +127,11 @@ class Panel:
         mark = {"show_misclassified": self.show_misclassified}
         self.parts = [build_part(s, ax, view, mark) for s, ax in zip(specs, axes[0], strict=True)]
         canvas = self.figure.canvas
+        # Once ipympl's browser view has spoken, a move can send its picture without
+        # waiting to be asked for it (`draw`).
+        self._shown_in_browser = False
+        if isinstance(canvas, widgets.DOMWidget):
+            canvas.on_msg(self._on_canvas_message)
         self.canvas_widget = canvas if isinstance(canvas, widgets.DOMWidget) else widgets.Output()
         rows = [widgets.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
         rows += [widgets.HTML(_STYLE), self.controls_box(), self.canvas_widget, self.status]
@@ -136,7 +141,7 @@ class Panel:
     def _show(self, view: View) -> None:
         for part in self.parts:
             part.update(view, draw=False)
-        self.figure.canvas.draw_idle()
+        self.draw()
         self.timeline.follow(view.result)
         self.settings_text.value = self.settings
 
@@ -148,9 +153,29 @@ class Panel:
             view = self.session.view(epoch=int(epoch))
             for part in self.parts:
                 part.update(view, draw=False)
-            self.figure.canvas.draw_idle()
+            self.draw()
         except Exception as exc:
             self._set_status(f"{type(exc).__name__}: {exc}", "error")
+
+    def draw(self) -> None:
+        """Draw the figure once for the parts' new state and send it to the browser now.
+
+        On ipympl, ``draw_idle`` only asks the browser to ask back for a new image: a
+        round trip through the kernel's message queue, behind any work queued there (a
+        slider's precompute, the next moves of a drag). Once the browser has shown the
+        figure, the panel draws it at once instead, so the picture of the position just
+        chosen goes out before anything else runs; before that, and on other backends,
+        ``draw_idle``.
+        """
+        canvas = self.figure.canvas
+        if self._shown_in_browser and hasattr(getattr(canvas, "manager", None), "refresh_all"):
+            canvas.draw()
+        else:
+            canvas.draw_idle()
+
+    def _on_canvas_message(self, widget: Any, content: Any, buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("type") in ("initialized", "draw", "refresh"):
+            self._shown_in_browser = True
 
     def _set_status(self, text: str, style: str = "") -> None:
         if not widget_backend_active():
