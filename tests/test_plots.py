@@ -30,6 +30,7 @@ from tunelab.datasets import DATASET_NAMES, load_dataset  # noqa: E402
 from tunelab.plots import (  # noqa: E402
     AccuracyCurves,
     DecisionBoundary,
+    FigureDrawer,
     LossCurves,
     LossSurface,
     NeuronThumbnails,
@@ -213,6 +214,59 @@ def test_a_kept_layout_draws_the_same_pixels_as_a_fresh_one(moons, moons_runs):
     fig.get_layout_engine().set(wspace=0.06)  # same spaces, but the engine lays out anew
     fig.canvas.draw()
     np.testing.assert_array_equal(kept, np.asarray(fig.canvas.buffer_rgba()))
+
+
+def pixels(fig) -> np.ndarray:
+    """What the canvas holds now (Agg's buffer), as an array."""
+    return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+
+def test_a_blitted_frame_is_the_frame_a_full_draw_gives(moons, moons_runs):
+    fig, axes = new_figure(1, 2)
+    parts = [
+        DecisionBoundary(axes[0], moons, moons_runs[1], show_misclassified=True),
+        LossCurves(axes[1], moons_runs[1]),
+    ]
+    axes[1].grid(True)  # grid lines lie over the data: that axis is redrawn with it
+    drawer = FigureDrawer(fig, parts, blit=True)
+    for _ in range(3):  # constrained layout settles over its first passes
+        fig.canvas.draw()
+    assert drawer.draw() == "full"  # the first draw keeps the background
+    draws = count_draws(fig)
+    for epoch in (0, 10, 25):  # the frame stays: the image, the points, the cursor change
+        view = View(result=moons_runs[1], epoch=epoch)
+        for part in parts:
+            part.update(view, draw=False)
+        assert drawer.draw() == "blit"
+        assert not draws and not fig.stale  # no full draw, and none pending
+        blitted = pixels(fig)
+        fig.canvas.draw()
+        draws.clear()
+        np.testing.assert_array_equal(blitted, pixels(fig))
+    assert drawer.blits == 3 and drawer.full_draws == 1
+    # Every artist is drawn again by a full draw: none is left animated.
+    assert not any(a.get_animated() for ax in axes for a in ax.get_children())
+
+
+def test_the_drawer_draws_whole_when_the_frame_changed(moons, moons_runs):
+    fig, axes = new_figure(1, 2)
+    parts = [DecisionBoundary(axes[0], moons, moons_runs[0]), LossCurves(axes[1], moons_runs[0])]
+    drawer = FigureDrawer(fig, parts, blit=True)
+    assert drawer.draw() == "full"  # nothing drawn yet: no background to blit onto
+    parts[0].update(View(result=moons_runs[0], epoch=3), draw=False)
+    assert drawer.draw() == "blit"
+    parts[1].ax.set_ylim(0, 50)  # the frame moved: its ticks must be drawn again
+    draws = count_draws(fig)
+    assert drawer.draw() == "full" and len(draws) == 1
+    assert drawer.draw() == "blit"
+    fig.set_size_inches(9, 3.5)  # a new size: a new background
+    assert drawer.draw() == "full"
+    axes[0].plot([0, 1], [0, 1])  # a new artist in a part's Axes
+    assert drawer.draw() == "full"
+    assert drawer.draw() == "blit"
+    others = FigureDrawer(fig, [*parts, SimpleNamespace(ax=axes[0])], blit=True)
+    assert not others.blittable and others.draw() == "full"  # a kind that is not a Part
+    assert FigureDrawer(fig, parts, blit=False).draw() == "full"
 
 
 def test_loss_axis_limits_hold_still_while_the_curves_fit():

@@ -247,8 +247,8 @@ def test_once_the_browser_shows_the_canvas_a_move_sends_its_picture_at_once():
         assert len(draws) == 1 and len(frames) == 1
         panel.set(dropout=0.5)  # drawn and sent now, not after a round trip
         assert len(draws) == 2 and len(frames) == 2
-        panel.show_epoch(10)
-        assert len(draws) == 3 and len(frames) == 3
+        panel.show_epoch(10)  # the frame holds: the parts are blitted, and sent
+        assert len(draws) == 2 and len(frames) == 3 and panel.drawer.blits == 1
     finally:
         plt.close("all")
         plt.switch_backend(previous)
@@ -368,6 +368,36 @@ def test_moves_inside_an_event_loop_are_coalesced_into_one_refresh():
     assert session.trainings == before + 1  # one refresh for the whole burst
     assert shown and {view.result.config.dropout for view in shown} == {0.3}
     assert session.config.dropout == 0.3
+
+
+def test_a_move_after_a_pause_refreshes_without_waiting_a_drag_waits_for_the_newest():
+    import asyncio
+
+    from tunelab.widgets import Controls, Session
+
+    async def moves():
+        controls = Controls(dropout=Control(DropoutPanel.RATES, "Dropout rate p"))
+        session = Session(
+            {"dataset": "moons", "n_samples": 120},
+            None,
+            controls,
+            event_loop=asyncio.get_running_loop(),
+        )
+        session.refresh()
+        await asyncio.sleep(0.2)  # the learner paused
+        before = session.trainings
+        controls.widgets["dropout"].value = DropoutPanel.RATES[2]
+        await asyncio.sleep(0)  # one turn of the loop: the move is already shown
+        after_pause = session.trainings - before
+        controls.widgets["dropout"].value = DropoutPanel.RATES[3]  # right after: a drag
+        await asyncio.sleep(0)
+        during_drag = session.trainings - before
+        await asyncio.sleep(0.2)
+        return session, after_pause, during_drag, session.trainings - before
+
+    session, after_pause, during_drag, total = run_in_own_loop(moves)
+    assert (after_pause, during_drag, total) == (1, 1, 2)
+    assert session.config.dropout == DropoutPanel.RATES[3]
 
 
 def test_the_chosen_position_is_shown_before_its_neighbours_are_trained():

@@ -10,7 +10,8 @@ need (result, data, epoch, sweep, threshold); a bare `TrainResult` stands for
 
 No NaN or infinity ever reaches an artist, and the parts never import TensorFlow.
 
-Modules, one per family: `base` (View, Part, colours, new_figure), `boundary`,
+Modules, one per family: `base` (View, Part, colours, new_figure), `blit` (FigureDrawer:
+one redraw per move, blitted when only the parts' artists changed), `boundary`,
 `regression`, `curves`, `weights`, `schedule`, `surface`, `sweep`, `grid`.
 
 Example:
@@ -28,6 +29,7 @@ from tunelab.plots.base import (
     View,
     new_figure,
 )
+from tunelab.plots.blit import FigureDrawer
 from tunelab.plots.boundary import DecisionBoundary, boundary_part_for
 from tunelab.plots.curves import AccuracyCurves, LossCurves
 from tunelab.plots.grid import SmallMultiples, show_datasets
@@ -47,6 +49,7 @@ __all__ = [
     "AccuracyCurves",
     "BestSoFar",
     "DecisionBoundary",
+    "FigureDrawer",
     "LandscapeMap",
     "LossCurves",
     "LossSurface",

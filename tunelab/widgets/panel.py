@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt
 from tunelab import plots
 from tunelab.datasets import Dataset
 from tunelab.plots import View
+from tunelab.plots.blit import FigureDrawer, sends_frames
 from tunelab.training import TrainConfig, TrainResult
 from tunelab.widgets.controls import Control, Controls
 from tunelab.widgets.parts import PartSpec, build_part
@@ -126,6 +127,7 @@ class Panel:
         view = self.session.view()
         mark = {"show_misclassified": self.show_misclassified}
         self.parts = [build_part(s, ax, view, mark) for s, ax in zip(specs, axes[0], strict=True)]
+        self.drawer = FigureDrawer(self.figure, self.parts)
         canvas = self.figure.canvas
         # Once ipympl's browser view has spoken, a move can send its picture without
         # waiting to be asked for it (`draw`).
@@ -164,12 +166,13 @@ class Panel:
         round trip through the kernel's message queue, behind any work queued there (a
         slider's precompute, the next moves of a drag). Once the browser has shown the
         figure, the panel draws it at once instead, so the picture of the position just
-        chosen goes out before anything else runs; before that, and on other backends,
-        ``draw_idle``.
+        chosen goes out before anything else runs, and only what changed is drawn: the
+        parts' artists blitted over the figure's cached frame (`FigureDrawer`) while the
+        frame holds still. Before that, and on other backends, ``draw_idle``.
         """
         canvas = self.figure.canvas
-        if self._shown_in_browser and hasattr(getattr(canvas, "manager", None), "refresh_all"):
-            canvas.draw()
+        if self._shown_in_browser and sends_frames(canvas):
+            self.drawer.draw()
         else:
             canvas.draw_idle()
 

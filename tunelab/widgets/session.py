@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import math
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -29,7 +30,11 @@ from tunelab.training import engine as default_engine
 from tunelab.training.engine import SWEEP_AXES
 from tunelab.widgets.controls import CONFIG_FIELDS, DATA_FIELDS, Controls
 
+# Moves that follow a refresh closely (a drag) wait this long, so that every value message
+# already queued in the kernel is read first and only the newest one is trained and drawn;
+# a move after a pause of `IDLE_SECONDS` refreshes as soon as its message is handled.
 COALESCE_SECONDS = 0.01
+IDLE_SECONDS = 0.1
 DEFAULT_DATA = {
     "dataset": "moons",
     "n_samples": 400,
@@ -155,6 +160,7 @@ class Session:
         self.status_text, self.status_style = "", ""
         self._pending: str | None = None
         self._scheduled = False
+        self._refreshed_at = -math.inf  # when the last widget move's refresh ended
         self.data, self.config = self.resolve(self.controls.values)
         self.controls.observe(self._on_controls)
 
@@ -238,7 +244,12 @@ class Session:
             listener(text, style)
 
     def request(self, changed: str) -> None:
-        """A move of ``changed``: inside a kernel only the newest move of a burst refreshes."""
+        """A move of ``changed``: inside a kernel only the newest move of a burst refreshes.
+
+        The refresh runs once the kernel has handled the message in hand: at once after a
+        pause, `COALESCE_SECONDS` later during a drag, so a drag never builds a backlog of
+        stale pictures and its last position is always the one drawn.
+        """
         loop = self.event_loop or kernel_loop()
         if loop is None:
             self.refresh(changed)
@@ -246,7 +257,10 @@ class Session:
         self._pending = changed if self._pending in (None, changed) else "*"
         if not self._scheduled:
             self._scheduled = True
-            loop.call_later(COALESCE_SECONDS, self._flush)
+            if time.perf_counter() - self._refreshed_at > IDLE_SECONDS:
+                loop.call_soon(self._flush)
+            else:
+                loop.call_later(COALESCE_SECONDS, self._flush)
 
     def refresh(
         self, changed: str | None = None, *, from_code: bool = False, ahead_later: bool = False
@@ -341,7 +355,10 @@ class Session:
     def _flush(self) -> None:
         changed, self._pending, self._scheduled = self._pending, None, False
         if changed is not None:
-            self.refresh(changed, ahead_later=self.show_first)
+            try:
+                self.refresh(changed, ahead_later=self.show_first)
+            finally:
+                self._refreshed_at = time.perf_counter()
 
     def _notify(self) -> None:
         view = self.view()
