@@ -221,6 +221,22 @@ def pixels(fig) -> np.ndarray:
     return np.asarray(fig.canvas.buffer_rgba()).copy()
 
 
+def assert_same_but_legends(fig, blitted: np.ndarray, full: np.ndarray) -> None:
+    """Pixel for pixel the same, except for rounding (two levels of 255) inside legends,
+    which a blit composites from an image of the legend drawn once."""
+    differ = np.abs(blitted.astype(int) - full.astype(int)).max(axis=-1)
+    assert differ.max() <= 2
+    inside = np.zeros(differ.shape, bool)
+    height = differ.shape[0]
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is not None:
+            box = legend.get_window_extent()
+            rows = slice(max(int(height - box.y1) - 2, 0), int(height - box.y0) + 2)
+            inside[rows, max(int(box.x0) - 2, 0) : int(box.x1) + 2] = True
+    assert not (differ[~inside] > 0).any()
+
+
 def test_a_blitted_frame_is_the_frame_a_full_draw_gives(moons, moons_runs):
     fig, axes = new_figure(1, 2)
     parts = [
@@ -242,7 +258,7 @@ def test_a_blitted_frame_is_the_frame_a_full_draw_gives(moons, moons_runs):
         blitted = pixels(fig)
         fig.canvas.draw()
         draws.clear()
-        np.testing.assert_array_equal(blitted, pixels(fig))
+        assert_same_but_legends(fig, blitted, pixels(fig))
     assert drawer.blits == 3 and drawer.full_draws == 1
     # Every artist is drawn again by a full draw: none is left animated.
     assert not any(a.get_animated() for ax in axes for a in ax.get_children())

@@ -23,10 +23,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 
 from tunelab.plots.base import Part, SteadyLayout
 
@@ -66,6 +68,7 @@ class FigureDrawer:
         self._background: Any = None
         self._frame: tuple | None = None
         self._capturing: list[tuple[Axes, list[Artist]]] | None = None
+        self._overlays: dict[int, _Overlay] = {}
         figure.canvas.mpl_connect("draw_event", self._on_draw)
 
     @property
@@ -88,6 +91,11 @@ class FigureDrawer:
         canvas.restore_region(self._background)
         for ax, artists in layers:
             for artist in artists:
+                overlay = self._overlays.get(id(artist))
+                if overlay is not None and not artist.stale:
+                    overlay.draw(canvas.get_renderer())
+                    continue
+                self._overlays.pop(id(artist), None)  # changed: drawn as itself from now on
                 ax.draw_artist(artist)
         canvas.blit(self.figure.bbox)
         # Drawn: a stale figure would be drawn whole again by pyplot's redraw hooks.
@@ -161,6 +169,14 @@ class FigureDrawer:
         for ax, artists in layers:
             for artist in artists:
                 ax.draw_artist(artist)
+        # A legend is the same picture on every move and the last thing drawn in its
+        # Axes: kept as an image, it costs one composite instead of its text and boxes.
+        self._overlays = {}
+        for _, artists in layers:
+            last = artists[-1] if artists else None
+            # Not a legend placed at its "best" spot: that one moves with the data.
+            if isinstance(last, Legend) and last.get_visible() and last._loc not in (0, "best"):
+                self._overlays[id(artists[-1])] = _Overlay.of(artists[-1], self.figure)
 
 
 def _axis_over_data(ax: Axes) -> bool:
@@ -173,3 +189,32 @@ def _axis_over_data(ax: Axes) -> bool:
         if ticks and getattr(ticks[0], "_tickdir", "out") != "out":
             return True
     return False
+
+
+class _Overlay:
+    """An artist drawn once on a transparent canvas, composited again by `draw`."""
+
+    def __init__(self, x: int, y: int, rgba: np.ndarray):
+        self.x, self.y, self.rgba = x, y, rgba
+
+    @classmethod
+    def of(cls, artist: Artist, figure: Figure) -> _Overlay:
+        from matplotlib.backends.backend_agg import RendererAgg
+
+        width, height = figure.canvas.get_width_height(physical=True)
+        renderer = RendererAgg(width, height, figure.dpi)
+        artist.draw(renderer)
+        box = artist.get_window_extent(renderer)
+        x0, y0 = max(int(np.floor(box.x0)) - 2, 0), max(int(np.floor(box.y0)) - 2, 0)
+        x1 = min(int(np.ceil(box.x1)) + 2, width)
+        y1 = min(int(np.ceil(box.y1)) + 2, height)
+        pixels = np.asarray(renderer.buffer_rgba())  # rows from the top
+        # `draw_image` takes rows from the bottom, as the y axis of the canvas runs.
+        return cls(x0, y0, pixels[height - y1 : height - y0, x0:x1][::-1].copy())
+
+    def draw(self, renderer: Any) -> None:
+        gc = renderer.new_gc()
+        try:
+            renderer.draw_image(gc, self.x, self.y, self.rgba)
+        finally:
+            gc.restore()
