@@ -340,19 +340,27 @@ def run_in_own_loop(coroutine_function):
     return outcome["value"]
 
 
-def test_moves_inside_an_event_loop_are_coalesced_into_one_refresh():
+def dropout_session_in_this_loop():
+    """(controls, session): a dropout slider whose moves the running event loop coalesces."""
     import asyncio
 
     from tunelab.widgets import Controls, Session
 
+    controls = Controls(dropout=Control(DropoutPanel.RATES, "Dropout rate p"))
+    session = Session(
+        {"dataset": "moons", "n_samples": 120},
+        None,
+        controls,
+        event_loop=asyncio.get_running_loop(),
+    )
+    return controls, session
+
+
+def test_moves_inside_an_event_loop_are_coalesced_into_one_refresh():
+    import asyncio
+
     async def drag():
-        controls = Controls(dropout=Control(DropoutPanel.RATES, "Dropout rate p"))
-        session = Session(
-            {"dataset": "moons", "n_samples": 120},
-            None,
-            controls,
-            event_loop=asyncio.get_running_loop(),
-        )
+        controls, session = dropout_session_in_this_loop()
         shown = []
         session.observe(shown.append)
         session.refresh()
@@ -373,16 +381,8 @@ def test_moves_inside_an_event_loop_are_coalesced_into_one_refresh():
 def test_a_move_after_a_pause_refreshes_without_waiting_a_drag_waits_for_the_newest():
     import asyncio
 
-    from tunelab.widgets import Controls, Session
-
     async def moves():
-        controls = Controls(dropout=Control(DropoutPanel.RATES, "Dropout rate p"))
-        session = Session(
-            {"dataset": "moons", "n_samples": 120},
-            None,
-            controls,
-            event_loop=asyncio.get_running_loop(),
-        )
+        controls, session = dropout_session_in_this_loop()
         session.refresh()
         await asyncio.sleep(0.2)  # the learner paused
         before = session.trainings

@@ -92,14 +92,12 @@ class FigureDrawer:
         for ax, artists in layers:
             for artist in artists:
                 overlay = self._overlays.get(id(artist))
-                if overlay is not None and not artist.stale:
+                if overlay is not None and overlay.still(artist):
                     overlay.draw(canvas.get_renderer())
                     continue
                 self._overlays.pop(id(artist), None)  # changed: drawn as itself from now on
                 ax.draw_artist(artist)
         canvas.blit(self.figure.bbox)
-        # Drawn: a stale figure would be drawn whole again by pyplot's redraw hooks.
-        self.figure.stale = False
         self.blits += 1
         return "blit"
 
@@ -174,9 +172,8 @@ class FigureDrawer:
         self._overlays = {}
         for _, artists in layers:
             last = artists[-1] if artists else None
-            # Not a legend placed at its "best" spot: that one moves with the data.
-            if isinstance(last, Legend) and last.get_visible() and last._loc not in (0, "best"):
-                self._overlays[id(artists[-1])] = _Overlay.of(artists[-1], self.figure)
+            if isinstance(last, Legend) and last.get_visible():
+                self._overlays[id(last)] = _Overlay.of(last, self.figure)
 
 
 def _axis_over_data(ax: Axes) -> bool:
@@ -194,8 +191,13 @@ def _axis_over_data(ax: Axes) -> bool:
 class _Overlay:
     """An artist drawn once on a transparent canvas, composited again by `draw`."""
 
-    def __init__(self, x: int, y: int, rgba: np.ndarray):
-        self.x, self.y, self.rgba = x, y, rgba
+    def __init__(self, x: int, y: int, rgba: np.ndarray, box: tuple):
+        self.x, self.y, self.rgba, self.box = x, y, rgba, box
+
+    def still(self, artist: Artist) -> bool:
+        """Whether ``artist`` is unchanged and where it was (a legend placed at its "best"
+        spot moves with the data)."""
+        return not artist.stale and tuple(artist.get_window_extent().bounds) == self.box
 
     @classmethod
     def of(cls, artist: Artist, figure: Figure) -> _Overlay:
@@ -210,7 +212,8 @@ class _Overlay:
         y1 = min(int(np.ceil(box.y1)) + 2, height)
         pixels = np.asarray(renderer.buffer_rgba())  # rows from the top
         # `draw_image` takes rows from the bottom, as the y axis of the canvas runs.
-        return cls(x0, y0, pixels[height - y1 : height - y0, x0:x1][::-1].copy())
+        rgba = pixels[height - y1 : height - y0, x0:x1][::-1].copy()
+        return cls(x0, y0, rgba, tuple(box.bounds))
 
     def draw(self, renderer: Any) -> None:
         gc = renderer.new_gc()

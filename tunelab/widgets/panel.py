@@ -129,9 +129,9 @@ class Panel:
         self.parts = [build_part(s, ax, view, mark) for s, ax in zip(specs, axes[0], strict=True)]
         self.drawer = FigureDrawer(self.figure, self.parts)
         canvas = self.figure.canvas
-        # Once ipympl's browser view has spoken, a move can send its picture without
-        # waiting to be asked for it (`draw`).
-        self._shown_in_browser = False
+        #: Whether ipympl's browser view of the figure has spoken (its first message): from
+        #: then on a move sends its picture without waiting to be asked for it (`draw`).
+        self.shown_in_browser = False
         if isinstance(canvas, widgets.DOMWidget):
             canvas.on_msg(self._on_canvas_message)
         self.canvas_widget = canvas if isinstance(canvas, widgets.DOMWidget) else widgets.Output()
@@ -171,14 +171,14 @@ class Panel:
         frame holds still. Before that, and on other backends, ``draw_idle``.
         """
         canvas = self.figure.canvas
-        if self._shown_in_browser and sends_frames(canvas):
+        if self.shown_in_browser and sends_frames(canvas):
             self.drawer.draw()
         else:
             canvas.draw_idle()
 
     def _on_canvas_message(self, widget: Any, content: Any, buffers: Any) -> None:
         if isinstance(content, dict) and content.get("type") in ("initialized", "draw", "refresh"):
-            self._shown_in_browser = True
+            self.shown_in_browser = True
 
     def _set_status(self, text: str, style: str = "") -> None:
         if not widget_backend_active():
