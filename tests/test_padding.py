@@ -243,15 +243,3 @@ def test_warm_up_logs_bad_input_and_never_raises(moons, caplog):
     done = engine.warm_up(moons, ["not a config"])
     assert done.wait(timeout=60)
     assert "warm_up" in caplog.text
-
-
-@pytest.mark.skipif(not hasattr(__import__("os"), "setpriority"), reason="Linux thread priority")
-def test_the_warm_up_thread_runs_at_the_lowest_cpu_priority(moons):
-    import os
-
-    from tunelab.training import warmup
-
-    assert engine.warm_up(moons, ["not a config"]).wait(timeout=60)  # the thread is up
-    (thread,) = [t for t in warmup._WARM_THREADS if t.is_alive()]
-    assert os.getpriority(os.PRIO_PROCESS, thread.native_id) == 19
-    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < 19  # not the caller

@@ -2,8 +2,7 @@
 
 One daemon thread works through a stack of requests, the newest first (it is about the
 picture the learner has now), and starts no compilation while a foreground `train` or
-`sweep` runs (`foreground`), and runs at the lowest CPU priority, so compiling ahead
-competes as little as it can with a click. A
+`sweep` runs (`foreground`), so compiling ahead never competes with a click. A
 foreground call never waits for the queue: it compiles what it needs itself, and the
 worker then finds it compiled and skips it. Each (plan, number of settings, padded sizes)
 is compiled once, by running one epoch on zeros of the same shapes. At interpreter exit
@@ -17,7 +16,6 @@ import atexit
 import contextlib
 import itertools
 import logging
-import os
 import threading
 from collections.abc import Iterable
 
@@ -166,17 +164,7 @@ def _next_warm_item():
             done.set()
 
 
-def _lower_priority() -> None:
-    """Give this thread the lowest CPU priority (Linux schedules threads one by one), so
-    that on a small machine the learner's own moves and the browser come first."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-    except (AttributeError, OSError):  # not Linux, or not allowed: compile as we are
-        pass
-
-
 def _warm_worker() -> None:
-    _lower_priority()
     while True:
         item = _next_warm_item()
         if item is None:  # the interpreter is exiting
