@@ -241,11 +241,14 @@ def test_once_the_browser_shows_the_canvas_a_move_sends_its_picture_at_once():
         canvas.mpl_connect("draw_event", lambda event: draws.append(1))
         send = canvas.send_binary
         canvas.send_binary = lambda data: (frames.append(len(data)), send(data))
-        panel.set(dropout=0.3)  # no browser yet: draw_idle, the browser asks when ready
+        slider = panel.widgets["dropout"]
+        slider.index = 2  # no browser yet: draw_idle, the browser asks when ready
         assert draws == [] and frames == []
         canvas._handle_custom_msg({"type": "draw"}, [])  # what the browser sends first
         assert len(draws) == 1 and len(frames) == 1
-        panel.set(dropout=0.5)  # drawn and sent now, not after a round trip
+        slider.index = 4  # a learner's move: drawn and sent now, not after a round trip
+        assert len(draws) == 2 and len(frames) == 2
+        panel.set(dropout=0.5)  # a move from code (a cell may make many): draw_idle
         assert len(draws) == 2 and len(frames) == 2
         panel.show_epoch(10)  # the frame holds: the parts are blitted, and sent
         assert len(draws) == 2 and len(frames) == 3 and panel.drawer.blits == 1

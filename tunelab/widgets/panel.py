@@ -143,7 +143,7 @@ class Panel:
     def _show(self, view: View) -> None:
         for part in self.parts:
             part.update(view, draw=False)
-        self.draw()
+        self.draw(now=self.session.widget_move)
         self.timeline.follow(view.result)
         self.settings_text.value = self.settings
 
@@ -159,19 +159,21 @@ class Panel:
         except Exception as exc:
             self._set_status(f"{type(exc).__name__}: {exc}", "error")
 
-    def draw(self) -> None:
-        """Draw the figure once for the parts' new state and send it to the browser now.
+    def draw(self, now: bool = True) -> None:
+        """Draw the figure once for the parts' new state; ``now``: send it to the browser now.
 
         On ipympl, ``draw_idle`` only asks the browser to ask back for a new image: a
         round trip through the kernel's message queue, behind any work queued there (a
-        slider's precompute, the next moves of a drag). Once the browser has shown the
-        figure, the panel draws it at once instead, so the picture of the position just
-        chosen goes out before anything else runs, and only what changed is drawn: the
-        parts' artists blitted over the figure's cached frame (`FigureDrawer`) while the
-        frame holds still. Before that, and on other backends, ``draw_idle``.
+        slider's precompute, the next moves of a drag). For a learner's move (and the
+        timeline), once the browser has shown the figure, the panel draws it at once
+        instead, so the picture of the position just chosen goes out before anything else
+        runs, and only what changed is drawn: the parts' artists blitted over the
+        figure's cached frame (`FigureDrawer`) while the frame holds still. Otherwise
+        (moves from code, which a cell may make many of in a row, and on other backends)
+        ``draw_idle``, which the browser coalesces.
         """
         canvas = self.figure.canvas
-        if self.shown_in_browser and sends_frames(canvas):
+        if now and self.shown_in_browser and sends_frames(canvas):
             self.drawer.draw()
         else:
             canvas.draw_idle()

@@ -161,6 +161,8 @@ class Session:
         self._pending: str | None = None
         self._scheduled = False
         self._refreshed_at = -math.inf  # when the last widget move's refresh ended
+        #: True while a learner's widget move refreshes (not a move from code).
+        self.widget_move = False
         self.data, self.config = self.resolve(self.controls.values)
         self.controls.observe(self._on_controls)
 
@@ -252,7 +254,7 @@ class Session:
         """
         loop = self.event_loop or kernel_loop()
         if loop is None:
-            self.refresh(changed)
+            self._widget_refresh(changed)
             return
         self._pending = changed if self._pending in (None, changed) else "*"
         if not self._scheduled:
@@ -355,10 +357,15 @@ class Session:
     def _flush(self) -> None:
         changed, self._pending, self._scheduled = self._pending, None, False
         if changed is not None:
-            try:
-                self.refresh(changed, ahead_later=self.show_first)
-            finally:
-                self._refreshed_at = time.perf_counter()
+            self._widget_refresh(changed, ahead_later=self.show_first)
+
+    def _widget_refresh(self, changed: str, ahead_later: bool = False) -> None:
+        self.widget_move = True
+        try:
+            self.refresh(changed, ahead_later=ahead_later)
+        finally:
+            self.widget_move = False
+            self._refreshed_at = time.perf_counter()
 
     def _notify(self) -> None:
         view = self.view()
