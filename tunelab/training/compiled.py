@@ -114,8 +114,23 @@ def build(plan: Plan):
         >>> out = build(plan)(x, y, sample_weight, x_val, y_val, init, lr, …)  # see `signature`
     """
     depth = len(plan.layout.widths)
-    n_layers = depth + 1
-    kernel_mask = [i % 2 == 0 for i in range(2 * n_layers)]
+    # The weights live in one flat row per member, theta (K, P): the optimizer step, the
+    # penalty, the keep-last-good and keep-best selections and the snapshots are then one
+    # fused operation each, not one per weight array, which halves XLA's compile time.
+    # `unpack` gives the (K, fan_in, fan_out) and (K, fan_out) views the layers use.
+    pieces = [piece for a, b in plan.shapes() for piece in ((a, b), (b,))]
+    offsets = np.cumsum([0] + [int(np.prod(piece)) for piece in pieces])
+    # 1 on kernel entries, 0 on biases: L1, L2 and weight decay act on kernels only.
+    on_kernels = np.concatenate(
+        [np.full(int(np.prod(p)), float(i % 2 == 0), np.float32) for i, p in enumerate(pieces)]
+    )
+
+    def unpack(theta):
+        """The weight arrays (W1, b1, …) of flat rows (K, P)."""
+        return [
+            tf.reshape(theta[:, offsets[i] : offsets[i + 1]], [-1, *piece])
+            for i, piece in enumerate(pieces)
+        ]
 
     def forward(params, x, switch, masks, p=None, seeds=None, step=None, drop_index=None):
         """Logits (K, n, n_out); with p, inverted dropout after each hidden layer."""
@@ -161,11 +176,16 @@ def build(plan: Plan):
         """All weights of each member as one row (K, P): cheap to record, unpacked on the host."""
         return tf.concat([tf.reshape(w, [-1, int(np.prod(w.shape[1:]))]) for w in params], 1)
 
-    def penalty(params, l1, l2):
-        kernels = params[0::2]
-        abs_sum = tf.add_n([tf.reduce_sum(tf.abs(w), axis=[1, 2]) for w in kernels])
-        sq_sum = tf.add_n([tf.reduce_sum(tf.square(w), axis=[1, 2]) for w in kernels])
+    def penalty(theta, l1, l2):
+        """λ₁·Σ|w| + λ₂·Σw² over the kernels of each member, and Σw²."""
+        abs_sum = tf.reduce_sum(tf.abs(theta) * on_kernels, axis=1)
+        sq_sum = tf.reduce_sum(tf.square(theta) * on_kernels, axis=1)
         return l1 * abs_sum + l2 * sq_sum, sq_sum
+
+    def penalty_gradient(theta, l1, l2):
+        """The penalty's gradient, written out: λ₁·sign(w) + 2·λ₂·w on the kernels
+        (sign(0) = 0, as TensorFlow's gradient of |w|)."""
+        return (l1[:, None] * tf.sign(theta) + (2.0 * l2)[:, None] * theta) * on_kernels
 
     def run(x, y, sw, xv, yv, init, hyper, switch, masks, lr_mult, control, snap_mask):
         lr, l1, l2, p, wd, seeds, blowup = hyper
@@ -177,18 +197,26 @@ def build(plan: Plan):
         val_real = tf.range(val_rows) < switch.n_val
         nv_f = tf.cast(switch.n_val, tf.float32)
         n_kernel = tf.add_n([tf.reduce_sum(m) for m in masks.kernels])
-        params = list(init)
-        state = [[tf.zeros_like(w) for w in params] for _ in range(N_SHARED_SLOTS)]
-        best = list(params)
+        theta = flat(init)
+        state = [[tf.zeros_like(theta)] for _ in range(N_SHARED_SLOTS)]
+        best = theta
+        # 1 on the real kernel entries (the share of small weights counts those).
+        real_kernels = tf.concat(
+            [
+                tf.reshape(masks.kernels[i // 2], [-1]) if i % 2 == 0 else tf.zeros([piece[0]])
+                for i, piece in enumerate(pieces)
+            ],
+            0,
+        )
         x1 = x[None]
         # Training and validation sets go through one forward pass per epoch.
         x_eval = tf.concat([x, xv], 0)[None]
         history = tf.TensorArray(tf.float32, size=plan.capacity, element_shape=[len(METRICS), None])
         shots = tf.TensorArray(tf.float32, size=plan.snapshots + 1)
-        shots = shots.write(0, flat(params))
+        shots = shots.write(0, theta)
         path = tf.TensorArray(tf.float32, size=max(plan.path_capacity, 1) + 1)
         if plan.record_path:
-            path = path.write(0, flat(params))
+            path = path.write(0, theta)
         shot_index = tf.constant(1)
         active = tf.ones_like(lr, tf.bool)
         diverged_at = tf.zeros_like(lr, tf.int32)
@@ -207,7 +235,7 @@ def build(plan: Plan):
         rate = lr * lr_mult[0]
         epoch = tf.constant(0)
         while epoch < epochs and tf.reduce_any(active):
-            old = params
+            old = theta
             batch_loss = tf.zeros_like(lr)
             if batch is None:
                 order = None
@@ -229,6 +257,7 @@ def build(plan: Plan):
                     weight = tf.gather(sw, idx) * ok
                     count = tf.reduce_sum(ok)
                 rate = lr * lr_mult[iteration]
+                params = unpack(theta)
                 with tf.GradientTape() as tape:
                     tape.watch(params)
                     logits = forward(
@@ -242,29 +271,28 @@ def build(plan: Plan):
                         drop_index,
                     )
                     data_loss = tf.reduce_sum(per_example_loss(logits, yb) * weight, -1) / count
-                    pen, _ = penalty(params, l1, l2)
-                    objective = tf.reduce_sum(data_loss + pen)
-                grads = tape.gradient(objective, params)
-                params, state = apply_switched(
+                    objective = tf.reduce_sum(data_loss)
+                grads = flat(tape.gradient(objective, params)) + penalty_gradient(theta, l1, l2)
+                (theta,), state = apply_switched(
                     switch.optimizer,
-                    params,
-                    grads,
+                    [theta],
+                    [grads],
                     state,
                     rate,
                     wd,
-                    kernel_mask,
+                    [on_kernels],
                     iteration,
                     momentum,
                 )
                 batch_loss += data_loss
                 iteration += 1
                 if plan.record_path:
-                    path = path.write(iteration, flat(params))
-            eval_logits = forward(params, x_eval, switch, masks)
+                    path = path.write(iteration, theta)
+            eval_logits = forward(unpack(theta), x_eval, switch, masks)
             train_logits, val_logits = eval_logits[:, :rows], eval_logits[:, rows:]
             train_loss = real_mean(per_example_loss(train_logits, y), train_real, n_f)
             val_loss = real_mean(per_example_loss(val_logits, yv), val_real, nv_f)
-            pen, sq_sum = penalty(params, l1, l2)
+            pen, sq_sum = penalty(theta, l1, l2)
             # Diverged: a loss that is not finite, or that has blown up past `blowup`
             # (10× the loss of always predicting the training average).
             healthy = tf.math.is_finite(val_loss) & tf.math.is_finite(pen)
@@ -272,12 +300,9 @@ def build(plan: Plan):
             diverged_at = tf.where(active & ~healthy, epoch + 1, diverged_at)
             active &= healthy
             # Settings that diverged or stopped keep their last good weights.
-            params = [tf.where(_bcast(active, w), w, o) for w, o in zip(params, old, strict=True)]
-            small = tf.add_n(
-                [
-                    tf.reduce_sum(tf.cast(tf.abs(w) < SMALL_WEIGHT, tf.float32) * m, axis=[1, 2])
-                    for w, m in zip(params[0::2], masks.kernels, strict=True)
-                ]
+            theta = tf.where(active[:, None], theta, old)
+            small = tf.reduce_sum(
+                tf.cast(tf.abs(theta) < SMALL_WEIGHT, tf.float32) * real_kernels, axis=1
             )
             row = tf.stack(
                 [
@@ -297,24 +322,24 @@ def build(plan: Plan):
             improved = active & (val_loss < best_val)
             best_val = tf.where(improved, val_loss, best_val)
             best_epoch = tf.where(improved, epoch + 1, best_epoch)
-            best = [tf.where(_bcast(improved, w), w, b) for w, b in zip(params, best, strict=True)]
+            best = tf.where(improved[:, None], theta, best)
             wait = tf.where(improved, 0, wait + 1)
             stop = active & (wait >= patience)
             stopped_at = tf.where(stop, epoch + 1, stopped_at)
             active &= ~stop
             if snap_mask[epoch + 1]:
-                shots = shots.write(shot_index, flat(params))
+                shots = shots.write(shot_index, theta)
                 shot_index += 1
             epoch += 1
         use_best = restore_best & (best_epoch > 0)
-        params = [tf.where(_bcast(use_best, w), b, w) for w, b in zip(params, best, strict=True)]
+        theta = tf.where(use_best[:, None], best, theta)
         return {
             "history": history.stack(),
             "last_epoch": last_epoch,
             "diverged_at": diverged_at,
             "stopped_at": stopped_at,
             "best_epoch": best_epoch,
-            "params": params,
+            "params": unpack(theta),
             "snapshots": shots.stack(),
             "path": path.stack() if plan.record_path else tf.zeros([0]),
             "steps": iteration,
@@ -353,12 +378,6 @@ def _signature(plan: Plan) -> list:
         (tf.TensorSpec([], tf.float32), scalar, scalar, tf.TensorSpec([], tf.bool)),
         tf.TensorSpec([None], tf.bool),  # snapshot epochs
     ]
-
-
-def _bcast(mask: tf.Tensor, like: tf.Tensor) -> tf.Tensor:
-    for _ in range(len(like.shape) - 1):
-        mask = mask[..., None]
-    return mask
 
 
 def function_for(plan: Plan):

@@ -60,7 +60,9 @@ def apply_updates(
         params, grads: lists of (K, ...) tensors.
         state: per slot, a list of tensors shaped like ``params``.
         lr, weight_decay: (K,) learning rate and decoupled decay per setting.
-        decay_mask: per weight, whether weight decay applies (kernels yes, biases no).
+        decay_mask: per weight, whether weight decay applies (kernels yes, biases no):
+            True, False, or an array of 1s and 0s shaped like the weight's trailing axes
+            (a flat row of all weights, 1 on its kernel entries).
         iteration: number of steps already taken (Keras's ``optimizer.iterations``).
         momentum: scalar momentum for ``momentum``/``nesterov``.
     """
@@ -68,8 +70,10 @@ def apply_updates(
     local_step = tf.cast(iteration + 1, tf.float32)
     for i, (w, g) in enumerate(zip(params, grads, strict=True)):
         rate = _per_member(lr, w)
-        if decay_mask[i]:
-            w = w - w * _per_member(weight_decay, w) * rate
+        mask = decay_mask[i]
+        if mask is not False:
+            decay = w * _per_member(weight_decay, w) * rate
+            w = w - (decay if mask is True else decay * mask)
         if kind == "sgd":
             w = w - rate * g
         elif kind in ("momentum", "nesterov"):
