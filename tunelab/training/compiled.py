@@ -15,6 +15,13 @@ the activation family (relu/linear or tanh/sigmoid: see `_activate`), the task, 
 mini-batch size, the history, snapshot and path buffer sizes; XLA specialises further
 per number of settings K and padded training and validation sizes (`Plan.shape_key`,
 counted by `compile_count`).
+
+The weights of each member are one flat row (``theta``, K × P) in the loop: the layers
+read views of it, and the optimizer step, the penalty and its gradient, the keep-best and
+keep-last-good selections and the snapshots are one fused operation over it each. That
+keeps the loop body small (84 XLA kernels for the playground's 2×8 network, from 123 with
+one array per weight), which is what a new shape's compile time grows with: about 1.5 s
+for a new training size of that network on a quiet 2-core machine, from 3.2–3.6 s.
 """
 
 from __future__ import annotations
