@@ -437,3 +437,55 @@ def test_the_chosen_position_is_shown_before_its_neighbours_are_trained():
     assert shown == [False, True]  # the new position first, then its neighbours, redrawn
     assert [r.config.l2 for r in session.sweep_results] == [0.0, 1e-4, 1e-3, 1e-2]
     assert {r.config.activation for r in session.sweep_results} == {"tanh"}
+
+
+class SweepRecorder:
+    """The real engine, noting for each `sweep` whether its function was compiled before."""
+
+    def __init__(self):
+        self.compiled_before: list[bool] = []
+
+    def __getattr__(self, name):
+        return getattr(real_engine, name)
+
+    def sweep(self, data, config, **axes):
+        (values,) = axes.values()
+        self.compiled_before.append(real_engine.is_compiled_for(data, config, len(values)))
+        return real_engine.sweep(data, config, **axes)
+
+
+def test_a_precompute_that_needs_a_compile_leaves_it_to_the_background_warm_up():
+    """The chosen position is shown; its neighbours' sweep, of a shape not compiled yet,
+    is compiled by the warm-up thread, and only then trained on the kernel's thread."""
+    import asyncio
+
+    from tunelab.widgets import Controls, Session
+
+    engine = SweepRecorder()
+
+    async def move():
+        controls = Controls(
+            l2=Control([0.0, 1e-4, 1e-3, 1e-2, 3e-2], "L2 strength λ"),
+            activation=Control(["relu", "sigmoid"], "Activation", "toggle"),
+        )
+        session = Session(
+            {"dataset": "circles", "n_samples": 136},
+            None,
+            controls,
+            engine=engine,
+            event_loop=asyncio.get_running_loop(),
+            show_first=True,
+        )
+        session.refresh()  # from code: its sweep is trained at once
+        engine.compiled_before.clear()
+        controls.widgets["activation"].value = "sigmoid"  # another family: a new shape
+        for _ in range(1200):  # ≤ 60 s for the background compile on a loaded machine
+            await asyncio.sleep(0.05)
+            if session.sweep_results:
+                break
+        return session
+
+    session = run_in_own_loop(move)
+    assert session.config.activation == "sigmoid"
+    assert {r.config.activation for r in session.sweep_results} == {"sigmoid"}
+    assert engine.compiled_before == [True]

@@ -33,8 +33,9 @@ remain (`tunelab.training.plan.Plan.key`, and `Plan.shape_key` for what XLA comp
   ahead by `warm_up` for every batch size a panel offers;
 - the history capacity (one up to 1024 epochs, powers of two beyond) and the number of
   snapshots;
-- for a linear model, the length of its recorded parameter path (epochs × steps per
-  epoch rounded up to a power of two, so with mini-batches the training size too);
+- for a line (a linear model of one input and one output, the only model that records
+  its parameter path), the length of that path (epochs × steps per epoch rounded up to
+  a power of two, so with mini-batches the training size too);
 - XLA also compiles once per number of settings K (`padding.size_class`) and per padded
   training and validation size (`padding.rows_class`); the schedule's per-step
   multipliers are padded to the steps of the padded size, so they add no shape.
@@ -103,6 +104,7 @@ __all__ = [
     "compile_count",
     "hidden_activations",
     "is_cached",
+    "is_compiled_for",
     "lookup",
     "size_class",
     "sweep",
@@ -231,6 +233,17 @@ def _run_now(data: Dataset, wanted: list[TrainConfig], requested: int) -> list[T
 def is_cached(data: Dataset, config: TrainConfig) -> bool:
     """Whether ``train(data, config)`` would be answered from the cache."""
     return (data.fingerprint, config) in CACHE
+
+
+def is_compiled_for(data: Dataset, config: TrainConfig, settings: int = 1) -> bool:
+    """Whether training ``settings`` runs of ``config`` on ``data`` together (1 for `train`,
+    a sweep's length for `sweep`) finds its function compiled, so XLA compiles nothing.
+
+    Example:
+        >>> is_compiled_for(data, cfg, settings=8) or warm_up(data, cfg, settings=[8])
+    """
+    check_data(data)
+    return is_compiled(Plan(data, config).shape_key(size_class(settings)))
 
 
 def train(data: Dataset, config: TrainConfig) -> TrainResult:

@@ -188,8 +188,8 @@ def examples_per_step(result: TrainResult, data: Dataset) -> np.ndarray:
     cfg = result.config
     if cfg.hidden or cfg.batch_size != 1 or cfg.optimizer != "sgd" or result.path is None:
         raise ValueError(
-            "Expected a result of a linear model (hidden=()) trained with optimizer='sgd' and "
-            f"batch_size=1. Received: {cfg.describe()}"
+            "Expected a result of a line (hidden=(), one input feature) trained with "
+            f"optimizer='sgd' and batch_size=1. Received: {cfg.describe()}"
         )
     if cfg.l1 or cfg.l2 or cfg.weight_decay:
         raise ValueError("Expected no penalty and no weight decay: they change Δw.")

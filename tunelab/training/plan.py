@@ -13,7 +13,8 @@ cache key:
 - the mini-batch size (a static slice size under XLA), None for full batch;
 - the history capacity (``HISTORY_MIN`` = 1024 epochs, powers of two beyond), the number
   of snapshots, and for a linear model whether (and for how many steps: epochs × steps
-  per epoch, rounded up to a power of two) its parameter path is recorded.
+  per epoch, rounded up to a power of two) its parameter path is recorded (only a
+  line, one input and one output, records one).
 
 `Plan.shape_key` adds the concrete shapes XLA compiles for: the number of settings K
 and the padded training and validation sizes. Everything else a call needs to pick the
@@ -86,7 +87,11 @@ class Plan:
         # The path holds the steps this run takes, not the history's capacity: a 40-epoch
         # stochastic run of 50 steps an epoch records its 2,000 steps.
         total_steps = config.epochs * self.steps_per_epoch
-        self.record_path = not config.hidden and total_steps <= MAX_PATH_STEPS
+        # Only a line, one input and one output (w, b), has a loss surface to draw its
+        # path on (`tunelab.plots.LossSurface`); any other model records no path, so its
+        # compile key does not depend on the number of steps.
+        line = not config.hidden and data.x_train.shape[1] == 1 and n_out == 1
+        self.record_path = line and total_steps <= MAX_PATH_STEPS
         self.path_capacity = 1 << (total_steps - 1).bit_length() if self.record_path else 0
 
     def key(self) -> tuple:

@@ -133,7 +133,9 @@ class TrainResult:
         grid_points, grid_shape: the raw input points of the decision-surface grid.
         snapshot_epochs: epochs (0 = initial) at which the weights were recorded;
             ``surface_at(epoch)`` turns them into a decision surface on demand.
-        path: for a linear model, the parameters ``[w…, b]`` after every step.
+        path: for a linear model of one input and one output (a line), its parameters
+            ``[w, b]`` after every step, the walk a loss-surface plot draws; None for
+            every other model.
 
     Example:
         >>> res = tl.train(data, cfg)

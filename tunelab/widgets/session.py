@@ -390,10 +390,28 @@ class Session:
         key = self._sweep_in_hand(data, config, axis)[0]
         return key, self.engine.sweep(data, config, **{field: choices})
 
-    def _ahead(self, ahead: tuple, generation: int) -> None:
-        """Precompute the sweep for a position already shown, unless the learner moved on."""
+    def _ahead(self, ahead: tuple, generation: int, compile_here: bool = False) -> None:
+        """Precompute the sweep for a position already shown, unless the learner moved on.
+
+        A sweep whose shape is not compiled yet is compiled by the engine's background
+        warm-up first (`engine.warm_up`), and precomputed once that is done: compiling on
+        the kernel's thread would hold the learner's next move for seconds.
+        """
         if generation != self._generation or self._pending is not None:
             return
+        loop = self.event_loop or kernel_loop()
+        ready = getattr(self.engine, "is_compiled_for", None)
+        warm = getattr(self.engine, "warm_up", None)
+        data, config, (_, choices) = ahead
+        if not compile_here and loop is not None and ready and warm:
+            try:
+                waiting = not ready(data, config, settings=len(choices))
+                done = warm(data, config, settings=(len(choices),)) if waiting else None
+            except Exception:
+                done = None
+            if done is not None:
+                self._when_compiled(done, ahead, generation, loop)
+                return
         try:
             self._sweep_key, self.sweep_results = self._sweep(*ahead)
         except Exception as exc:  # the picture of the chosen position stays
@@ -401,6 +419,16 @@ class Session:
             return
         self._notify()
         self.set_status(*self.describe(self.result))
+
+    def _when_compiled(self, done, ahead: tuple, generation: int, loop) -> None:
+        """Precompute once the background compilation ``done`` is set (checked every 50 ms);
+        drop it if the learner has moved on meanwhile."""
+        if generation != self._generation:
+            return
+        if done.is_set():
+            self._ahead(ahead, generation, compile_here=True)
+        else:
+            loop.call_later(0.05, self._when_compiled, done, ahead, generation, loop)
 
     def _initial_value(self, field: str) -> Any:
         if field in CONFIG_FIELDS:
