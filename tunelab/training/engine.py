@@ -20,7 +20,7 @@ units, rows of weight zero), so a click on a new network, feature set, training 
 activation or optimizer usually finds its function compiled. The compile keys that
 remain (`tunelab.training.plan.Plan.key`, and `Plan.shape_key` for what XLA compiles):
 
-- the size class of the network: input features 4, 8, 16, …; hidden width 4 … 1024;
+- the size class of the network: input features 4, 8, 16, …; hidden width 8 … 1024;
   depth 0 (linear), 1, 2, 4 or 8; the number of outputs;
 - the activation family: relu with linear, tanh with sigmoid. Merging the two (every
   activation computed and the chosen one selected) was measured on the reference run

@@ -5,7 +5,7 @@ A `Plan` reads a dataset and a `TrainConfig` and decides what the compiled loop
 cache key:
 
 - the size class of the network (`tunelab.training.padding`): padded input features
-  (4, 8, 16, …), hidden width class (4 … 1024), depth class (0 = linear, 1, 2, 4, 8),
+  (4, 8, 16, …), hidden width class (8 … 1024), depth class (0 = linear, 1, 2, 4, 8),
   and the number of outputs;
 - the activation family: relu and linear share a function, tanh and sigmoid another
   (`CURVES`; the engine's docstring gives the measured reason);
