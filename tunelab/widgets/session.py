@@ -393,19 +393,23 @@ class Session:
     def _ahead(self, ahead: tuple, generation: int, compile_here: bool = False) -> None:
         """Precompute the sweep for a position already shown, unless the learner moved on.
 
-        A sweep whose shape is not compiled yet is compiled by the engine's background
-        warm-up first (`engine.warm_up`), and precomputed once that is done: compiling on
-        the kernel's thread would hold the learner's next move for seconds.
+        A sweep that must train (some of its results are not cached) and whose shape is
+        not compiled yet is compiled by the engine's background warm-up first
+        (`engine.warm_up`), and precomputed once that is done: compiling on the kernel's
+        thread would hold the learner's next move for seconds.
         """
         if generation != self._generation or self._pending is not None:
             return
         loop = self.event_loop or kernel_loop()
         ready = getattr(self.engine, "is_compiled_for", None)
         warm = getattr(self.engine, "warm_up", None)
-        data, config, (_, choices) = ahead
+        data, config, (field, choices) = ahead
         if not compile_here and loop is not None and ready and warm:
+            cached = getattr(self.engine, "is_cached", None)
+            configs = [dataclasses.replace(config, **{field: v}) for v in choices]
             try:
-                waiting = not ready(data, config, settings=len(choices))
+                in_cache = cached is not None and all(cached(data, c) for c in configs)
+                waiting = not in_cache and not ready(data, config, settings=len(choices))
                 done = warm(data, config, settings=(len(choices),)) if waiting else None
             except Exception:
                 done = None
