@@ -79,7 +79,7 @@ def feature_class(n: int) -> int:
     Two to four features share one class: a click from x₁, x₂ to three or four features
     (squares, product, sines) finds its function compiled. The layer from four inputs is
     still a fused broadcast multiply (`tunelab.training.compiled`); the reference run
-    with 2 inputs padded to 4 was measured about 5 % slower (27.5 → 28.7 ms median).
+    with 2 inputs padded to 4 was measured about 4 % slower (27.5 → 28.7 ms median).
 
     Example:
         >>> feature_class(2), feature_class(7)

@@ -380,11 +380,17 @@ class Session:
             return key, self.sweep_results
         return key, None
 
+    def _missing(self, data: Dataset, config: TrainConfig, axis: tuple[str, list]) -> int:
+        """How many of the sweep's settings are not in the engine's cache."""
+        field, choices = axis
+        cached = getattr(self.engine, "is_cached", None)
+        if cached is None:
+            return len(choices)
+        return sum(not cached(data, dataclasses.replace(config, **{field: v})) for v in choices)
+
     def _sweep(self, data: Dataset, config: TrainConfig, axis: tuple[str, list]):
         field, choices = axis
-        configs = [dataclasses.replace(config, **{field: v}) for v in choices]
-        cached = getattr(self.engine, "is_cached", None)
-        missing = len(configs) if cached is None else sum(not cached(data, c) for c in configs)
+        missing = self._missing(data, config, axis)
         if missing:
             self.set_status(f"training {missing} settings…", "busy")
         key = self._sweep_in_hand(data, config, axis)[0]
@@ -403,14 +409,12 @@ class Session:
         loop = self.event_loop or kernel_loop()
         ready = getattr(self.engine, "is_compiled_for", None)
         warm = getattr(self.engine, "warm_up", None)
-        data, config, (field, choices) = ahead
+        data, config, axis = ahead
         if not compile_here and loop is not None and ready and warm:
-            cached = getattr(self.engine, "is_cached", None)
-            configs = [dataclasses.replace(config, **{field: v}) for v in choices]
+            settings = len(axis[1])
             try:
-                in_cache = cached is not None and all(cached(data, c) for c in configs)
-                waiting = not in_cache and not ready(data, config, settings=len(choices))
-                done = warm(data, config, settings=(len(choices),)) if waiting else None
+                waiting = self._missing(*ahead) and not ready(data, config, settings=settings)
+                done = warm(data, config, settings=(settings,)) if waiting else None
             except Exception:
                 done = None
             if done is not None:
